@@ -1,0 +1,219 @@
+package dev.patrol.model.config;
+
+import dev.patrol.model.Secret;
+import dev.patrol.model.net.Cidr;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * PATrol's configuration: one YAML file shared by the three services, each reading its own section.
+ * Precedence is defaults &lt; file &lt; environment (see {@link ConfigSource}); the README's configuration table
+ * lists every key.
+ */
+public record PatrolConfig(
+        String organization,
+        AdoSettings ado,
+        IngestSettings ingest,
+        NetworkSettings network,
+        StreamsSettings streams,
+        AlertsSettings alerts,
+        KafkaSettings kafka) {
+
+    private static final Pattern ORGANIZATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /** Where ADO is and how to authenticate. */
+    public record AdoSettings(URI auditBaseUrl, URI vsspsBaseUrl, Optional<Secret> pat, String patSource,
+                              Duration requestTimeout) {
+    }
+
+    /** Audit polling and inventory scanning. */
+    public record IngestSettings(Duration pollInterval, Duration overlap, int batchSize, Duration inventoryInterval,
+                                 Duration initialLookback) {
+    }
+
+    /** What counts as the corporate network. */
+    public record NetworkSettings(List<Cidr> corporateCidrs) {
+        public NetworkSettings {
+            corporateCidrs = List.copyOf(corporateCidrs);
+        }
+    }
+
+    /** The Kafka Streams application. */
+    public record StreamsSettings(String applicationId, Path stateDir) {
+    }
+
+    /** Where findings go. */
+    public record AlertsSettings(List<URI> webhooks, boolean printFindings, String consumerGroup) {
+        public AlertsSettings {
+            webhooks = List.copyOf(webhooks);
+        }
+    }
+
+    /**
+     * The Kafka cluster. No bootstrap servers means "use the embedded broker" on {@code embeddedPort}, data in
+     * {@code embeddedDataDir}. {@code clientProperties} pass through untouched to every client (TLS, SASL, ...).
+     */
+    public record KafkaSettings(Optional<String> bootstrapServers, String topicPrefix, Path embeddedDataDir,
+                                int embeddedPort, Map<String, String> clientProperties) {
+
+        private static final Set<String> SENSITIVE = Set.of("password", "jaas", "secret", "key", "token", "credential");
+
+        public KafkaSettings {
+            clientProperties = Map.copyOf(clientProperties);
+        }
+
+        /** The properties for logging: values of anything that may hold a secret are masked. */
+        public Map<String, String> describeClientProperties() {
+            Map<String, String> shown = new LinkedHashMap<>();
+            clientProperties.forEach((k, v) -> shown.put(k,
+                    SENSITIVE.stream().anyMatch(k.toLowerCase(Locale.ROOT)::contains) ? "****" : v));
+            return shown;
+        }
+
+        public KafkaSettings withBootstrapServers(String servers) {
+            return new KafkaSettings(Optional.of(servers), topicPrefix, embeddedDataDir, embeddedPort, clientProperties);
+        }
+    }
+
+    /** Loads from an optional file and the environment; fails with a one-line {@link ConfigException}. */
+    public static PatrolConfig load(Optional<Path> file, Map<String, String> env) {
+        ConfigSource source = ConfigSource.load(file, env);
+        PatrolConfig config = bind(source);
+        source.rejectUnknownKeys();
+        return config;
+    }
+
+    static PatrolConfig bind(ConfigSource source) {
+        String organization = source.string("organization", "");
+        if (!organization.isEmpty() && !ORGANIZATION.matcher(organization).matches()) {
+            throw new ConfigException("config key organization: '" + organization
+                    + "' is not an Azure DevOps organization name (letters, digits, '-', '_', '.')");
+        }
+
+        String patEnv = source.string("ado.patEnv", "ADO_PAT");
+        Optional<String> patFile = source.optionalString("ado.patFile");
+        Optional<Secret> pat;
+        String patSource;
+        if (patFile.isPresent()) {
+            Path path = Path.of(patFile.get());
+            try {
+                String text = Files.readString(path);
+                if (text.isBlank()) {
+                    throw new ConfigException("config key ado.patFile: file " + path + " is empty");
+                }
+                pat = Optional.of(Secret.of(text));
+            } catch (IOException e) {
+                throw new ConfigException("config key ado.patFile: cannot read " + path + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            patSource = "file " + path;
+        } else {
+            String value = source.environment().get(patEnv);
+            pat = value == null || value.isBlank() ? Optional.empty() : Optional.of(Secret.of(value));
+            patSource = "environment " + patEnv;
+        }
+        AdoSettings ado = new AdoSettings(
+                source.url("ado.auditBaseUrl", "https://auditservice.dev.azure.com"),
+                source.url("ado.vsspsBaseUrl", "https://vssps.dev.azure.com"),
+                pat, patSource,
+                positive(source, "ado.requestTimeout", Duration.ofSeconds(30)));
+
+        IngestSettings ingest = new IngestSettings(
+                positive(source, "ingest.pollInterval", Duration.ofMinutes(1)),
+                source.duration("ingest.overlap", Duration.ofMinutes(15)),
+                source.integer("ingest.batchSize", 500, 1, 100_000),
+                positive(source, "ingest.inventoryInterval", Duration.ofHours(1)),
+                positive(source, "ingest.initialLookback", Duration.ofHours(24)));
+
+        List<Cidr> cidrs = new ArrayList<>();
+        for (String text : source.list("network.corporateCidrs")) {
+            try {
+                cidrs.add(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("config key network.corporateCidrs (" + source.originOf("network.corporateCidrs")
+                        + "): " + e.getMessage());
+            }
+        }
+        NetworkSettings network = new NetworkSettings(cidrs);
+
+        StreamsSettings streams = new StreamsSettings(
+                source.string("streams.applicationId", "patrol-streams"),
+                Path.of(source.string("streams.stateDir", ".patrol/streams-state")));
+
+        AlertsSettings alerts = new AlertsSettings(
+                source.urls("alerts.webhooks"),
+                source.bool("alerts.printFindings", true),
+                source.string("alerts.consumerGroup", "patrol-alerts"));
+
+        Map<String, String> clientProperties = new LinkedHashMap<>(source.map("kafka.properties"));
+        clientProperties.putAll(kafkaEnvironment(source.environment()));
+        Optional<String> bootstrap = source.optionalString("kafka.bootstrapServers")
+                .or(() -> Optional.ofNullable(clientProperties.remove("bootstrap.servers")));
+        clientProperties.remove("bootstrap.servers");
+        KafkaSettings kafka = new KafkaSettings(
+                bootstrap,
+                source.string("kafka.topicPrefix", ""),
+                Path.of(source.string("kafka.embedded.dataDir", ".patrol/kafka")),
+                source.integer("kafka.embedded.port", 9092, 1, 65535),
+                clientProperties);
+
+        return new PatrolConfig(organization, ado, ingest, network, streams, alerts, kafka);
+    }
+
+    /** Checks what the ingest service cannot run without. */
+    public PatrolConfig requireForIngest() {
+        if (organization.isEmpty()) {
+            throw new ConfigException("config key organization: required by ingest (the ADO organization to watch); "
+                    + "set it in the config file or as " + ConfigSource.envName("organization"));
+        }
+        if (ado.pat().isEmpty()) {
+            throw new ConfigException("ADO credential: no PAT in " + ado.patSource()
+                    + "; set that variable, or point ado.patFile at a file holding the token");
+        }
+        return this;
+    }
+
+    /** Checks what the streams service cannot run without. */
+    public PatrolConfig requireForStreams() {
+        if (network.corporateCidrs().isEmpty()) {
+            throw new ConfigException("config key network.corporateCidrs: required by streams; without it every PAT use "
+                    + "would be reported off-network. List the corporate egress ranges (IPv4 and IPv6 CIDRs)");
+        }
+        return this;
+    }
+
+    // Variables the Kafka shell scripts read; they are not client properties.
+    private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HOME", "KAFKA_OPTS", "KAFKA_HEAP_OPTS",
+            "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG", "KAFKA_GC_LOG_OPTS",
+            "KAFKA_LOG_DIR", "KAFKA_CLUSTER_ID");
+
+    /** {@code KAFKA_SECURITY_PROTOCOL=SASL_SSL} becomes {@code security.protocol=SASL_SSL}. */
+    static Map<String, String> kafkaEnvironment(Map<String, String> env) {
+        Map<String, String> props = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !KAFKA_SCRIPT_VARIABLES.contains(name)) {
+                props.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return props;
+    }
+
+    private static Duration positive(ConfigSource source, String key, Duration defaultValue) {
+        Duration value = source.duration(key, defaultValue);
+        if (value.isZero()) {
+            throw new ConfigException("config key " + key + ": must be greater than zero");
+        }
+        return value;
+    }
+}

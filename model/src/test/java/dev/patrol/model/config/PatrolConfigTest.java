@@ -1,0 +1,182 @@
+package dev.patrol.model.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PatrolConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        Path path = dir.resolve("patrol.yaml");
+        Files.writeString(path, yaml);
+        return path;
+    }
+
+    @Test
+    void shouldUseDefaultsWhenNothingIsConfigured() {
+        PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.of());
+
+        assertThat(config.ado().auditBaseUrl()).isEqualTo(URI.create("https://auditservice.dev.azure.com"));
+        assertThat(config.ado().vsspsBaseUrl()).isEqualTo(URI.create("https://vssps.dev.azure.com"));
+        assertThat(config.ingest().pollInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.kafka().bootstrapServers()).isEmpty();
+        assertThat(config.alerts().printFindings()).isTrue();
+        assertThat(config.ado().pat()).isEmpty();
+    }
+
+    @Test
+    void shouldLetEnvironmentOverrideFileWhenBothSetAKey() throws IOException {
+        Path path = file("""
+                organization: fromfile
+                ingest:
+                  pollInterval: 5m
+                network:
+                  corporateCidrs: [10.0.0.0/8, "2001:db8::/32"]
+                """);
+
+        PatrolConfig config = PatrolConfig.load(Optional.of(path), Map.of(
+                "PATROL_ORGANIZATION", "fromenv",
+                "PATROL_NETWORK_CORPORATE_CIDRS", "192.0.2.0/24, 198.51.100.0/24"));
+
+        assertThat(config.organization()).isEqualTo("fromenv");
+        assertThat(config.ingest().pollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.network().corporateCidrs()).extracting(Object::toString)
+                .containsExactly("192.0.2.0/24", "198.51.100.0/24");
+    }
+
+    @Test
+    void shouldReadPatFromNamedVariableAndNeverPrintIt() throws IOException {
+        Path path = file("ado:\n  patEnv: MY_PAT\n");
+
+        PatrolConfig config = PatrolConfig.load(Optional.of(path), Map.of("MY_PAT", "abc123secret"));
+
+        assertThat(config.ado().pat()).hasValueSatisfying(s -> assertThat(s.reveal()).isEqualTo("abc123secret"));
+        assertThat(config.toString()).doesNotContain("abc123secret");
+    }
+
+    @Test
+    void shouldReadPatFromFileWhenConfigured() throws IOException {
+        Path secret = dir.resolve("pat.txt");
+        Files.writeString(secret, "file-secret\n");
+        Path path = file("ado:\n  patFile: " + secret + "\n");
+
+        PatrolConfig config = PatrolConfig.load(Optional.of(path), Map.of("ADO_PAT", "ignored"));
+
+        assertThat(config.ado().pat().orElseThrow().reveal()).isEqualTo("file-secret");
+    }
+
+    @Test
+    void shouldNameTheKeyWhenValueIsInvalid() throws IOException {
+        Path path = file("ingest:\n  pollInterval: soon\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ingest.pollInterval")
+                .hasMessageContaining("'soon'")
+                .hasMessageContaining(path.toString());
+    }
+
+    @Test
+    void shouldSuggestTheKnownKeyWhenKeyIsMisspelt() throws IOException {
+        Path path = file("organisation: contoso\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config key organisation (file " + path + "): unknown key (did you mean organization?)");
+    }
+
+    @Test
+    void shouldRejectUnknownPatrolVariable() {
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.empty(), Map.of("PATROL_ORGANISATION", "x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PATROL_ORGANISATION");
+    }
+
+    @Test
+    void shouldExplainWhenCidrIsInvalid() throws IOException {
+        Path path = file("network:\n  corporateCidrs: [10.1.2.3/8]\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("network.corporateCidrs")
+                .hasMessageContaining("host bits");
+    }
+
+    @Test
+    void shouldNotEchoUrlWhenUrlIsInvalidBecauseItMayHoldAToken() throws IOException {
+        Path path = file("alerts:\n  webhooks: ['hooks.example/T0KEN']\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("alerts.webhooks")
+                .hasMessageNotContaining("T0KEN");
+    }
+
+    @Test
+    void shouldReportYamlSyntaxErrorWithLine() throws IOException {
+        Path path = file("organization: [unclosed\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML at line");
+    }
+
+    @Test
+    void shouldReportMissingFile() {
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(dir.resolve("nope.yaml")), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("nope.yaml: not found");
+    }
+
+    @Test
+    void shouldPassKafkaPropertiesThroughAndTakeBootstrapFromThem() throws IOException {
+        Path path = file("kafka:\n  properties:\n    security.protocol: SASL_SSL\n");
+
+        PatrolConfig config = PatrolConfig.load(Optional.of(path), Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "KAFKA_SASL_JAAS_CONFIG", "secret-jaas",
+                "KAFKA_HEAP_OPTS", "-Xmx1g"));
+
+        assertThat(config.kafka().bootstrapServers()).contains("broker:9093");
+        assertThat(config.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "secret-jaas")
+                .doesNotContainKey("heap.opts")
+                .doesNotContainKey("bootstrap.servers");
+        assertThat(config.kafka().describeClientProperties()).containsEntry("sasl.jaas.config", "****");
+    }
+
+    @Test
+    void shouldRequireOrganizationAndPatWhenIngestStarts() {
+        PatrolConfig noOrg = PatrolConfig.load(Optional.empty(), Map.of("ADO_PAT", "x"));
+        PatrolConfig noPat = PatrolConfig.load(Optional.empty(), Map.of("PATROL_ORGANIZATION", "contoso"));
+
+        assertThatThrownBy(noOrg::requireForIngest).hasMessageContaining("organization");
+        assertThatThrownBy(noPat::requireForIngest).hasMessageContaining("ADO_PAT");
+    }
+
+    @Test
+    void shouldRequireCorporateNetworksWhenStreamsStarts() {
+        PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.of());
+
+        assertThatThrownBy(config::requireForStreams).hasMessageContaining("network.corporateCidrs");
+    }
+
+    @Test
+    void shouldMapKeysToEnvironmentNames() {
+        assertThat(ConfigSource.envName("ado.auditBaseUrl")).isEqualTo("PATROL_ADO_AUDIT_BASE_URL");
+        assertThat(ConfigSource.envName("organization")).isEqualTo("PATROL_ORGANIZATION");
+    }
+}
