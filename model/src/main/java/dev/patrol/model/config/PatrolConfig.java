@@ -81,6 +81,19 @@ public record PatrolConfig(
             return shown;
         }
 
+        /**
+         * Properties every client starts from: the pass-through block plus {@code bootstrap.servers}.
+         *
+         * @throws IllegalStateException when no bootstrap servers are known (the launcher resolves the embedded
+         *                               broker before a service starts)
+         */
+        public Map<String, Object> clientConfig() {
+            Map<String, Object> config = new LinkedHashMap<>(clientProperties);
+            config.put("bootstrap.servers", bootstrapServers.orElseThrow(() -> new IllegalStateException(
+                    "no Kafka bootstrap servers: the launcher should have started the embedded broker")));
+            return config;
+        }
+
         public KafkaSettings withBootstrapServers(String servers) {
             return new KafkaSettings(Optional.of(servers), topicPrefix, embeddedDataDir, embeddedPort, clientProperties);
         }

@@ -1,5 +1,6 @@
 package dev.patrol.model.event;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +37,7 @@ public record AuthMechanism(String raw, String name, CredentialKind kind, boolea
     }
 
     /** True when a personal access token did this. */
+    @JsonIgnore
     public boolean isPat() {
         return kind == CredentialKind.PAT;
     }

@@ -1,5 +1,6 @@
 package dev.patrol.model.topic;
 
+import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.OrgUser;
@@ -15,13 +16,13 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Every topic PATrol reads or writes. The README topic table is this list.
  *
- * <p>Audit streams keep 30 days: more than any detection window, less than ADO's 90-day retention, so a replay
- * from ADO is always possible. Tables are compacted.
+ * <p>Streams keep 120 days: record timestamps are ADO event times, and a full 90-day backfill (ADO's retention)
+ * must not be eligible for deletion the moment it lands. Tables are compacted.
  */
 public final class Topics {
 
     private static final int PARTITIONS = 3;
-    private static final Duration STREAM_RETENTION = Duration.ofDays(30);
+    private static final Duration STREAM_RETENTION = Duration.ofDays(120);
 
     /** Audit entries exactly as ADO sent them; replay source after a parser fix. */
     public static final Topic<String, RawAuditEntry> AUDIT_RAW = new Topic<>(
@@ -59,6 +60,15 @@ public final class Topics {
             TopicSpec.stream(PARTITIONS, Duration.ofDays(365)), Owner.ALERTS,
             "authorizationId", "ResponseAction");
 
+    /**
+     * The audit poller's position per organization: written in the same transaction as the entries it covers, so
+     * a crash never loses or repeats an entry.
+     */
+    public static final Topic<String, AuditCheckpoint> INGEST_CHECKPOINTS = new Topic<>(
+            "patrol.ingest.checkpoints", Serdes.String(), JsonSerde.of(AuditCheckpoint.class),
+            TopicSpec.table(1), Owner.INGEST,
+            "organization", "AuditCheckpoint: window end and the entry ids still inside the overlap");
+
     /** Records any service could not process, with coordinates and reason. */
     public static final Topic<String, DeadLetter> DEAD_LETTERS = new Topic<>(
             "patrol.deadletter", Serdes.String(), JsonSerde.of(DeadLetter.class),
@@ -69,7 +79,7 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(AUDIT_RAW, AUDIT, TOKENS, USERS, FINDINGS, ACTIONS, DEAD_LETTERS);
+        return List.of(AUDIT_RAW, AUDIT, TOKENS, USERS, INGEST_CHECKPOINTS, FINDINGS, ACTIONS, DEAD_LETTERS);
     }
 
     /** The topics a service creates at start. */

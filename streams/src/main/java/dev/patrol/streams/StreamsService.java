@@ -1,0 +1,117 @@
+package dev.patrol.streams;
+
+import dev.patrol.model.config.PatrolConfig;
+import dev.patrol.model.topic.Owner;
+import dev.patrol.model.topic.TopicCreator;
+import dev.patrol.model.topic.Topics;
+import dev.patrol.streams.errors.DeadLetterExceptionHandler;
+import dev.patrol.streams.network.NetworkModel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the detection topology: loads nothing itself, builds from config, starts, and closes with a timeout.
+ * Production defaults: {@code exactly_once_v2}, dead letters for records that cannot be read or evaluated, and a
+ * bounded number of stream-thread replacements before the client shuts down rather than crash-looping.
+ */
+public final class StreamsService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+    static final int MAX_THREAD_REPLACEMENTS = 3;
+    static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+
+    private final PatrolConfig config;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Deque<Instant> replacements = new ArrayDeque<>();
+    private KafkaStreams streams;
+
+    public StreamsService(PatrolConfig config, Clock clock) {
+        this.config = config.requireForStreams();
+        this.clock = clock;
+    }
+
+    public StreamsService start() {
+        String prefix = config.kafka().topicPrefix();
+        try (Admin admin = Admin.create(config.kafka().clientConfig())) {
+            TopicCreator.ensure(admin, Topics.ownedBy(Owner.STREAMS), prefix);
+            List<String> sources = List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name());
+            if (!TopicCreator.awaitExisting(admin, sources, Duration.ofMinutes(5))) {
+                throw new IllegalStateException("source topics " + sources + " do not exist after 5 minutes; start ingest first");
+            }
+        }
+        var topology = DetectionTopology.build(new DetectionTopology.Settings(
+                new NetworkModel(config.network().corporateCidrs()), prefix, clock));
+        streams = new KafkaStreams(topology, properties(config));
+        streams.setUncaughtExceptionHandler(this::onUncaughtException);
+        streams.setStateListener((next, previous) -> {
+            LOG.info("streams state {} -> {}", previous, next);
+            if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        LOG.info("streams starting applicationId={} corporateNetworks={}", config.streams().applicationId(),
+                config.network().corporateCidrs());
+        streams.start();
+        return this;
+    }
+
+    static Properties properties(PatrolConfig config) {
+        Properties props = new Properties();
+        props.putAll(config.kafka().clientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streams().applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.putAll(DeadLetterExceptionHandler.properties(config.kafka().topicPrefix() + Topics.DEAD_LETTERS.name()));
+        // Findings should reach people quickly; the EOS default of 100 ms is kept explicit here for that reason.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        return props;
+    }
+
+    private synchronized StreamThreadExceptionResponse onUncaughtException(Throwable error) {
+        Instant now = clock.instant();
+        while (!replacements.isEmpty() && replacements.peekFirst().isBefore(now.minus(REPLACEMENT_WINDOW))) {
+            replacements.removeFirst();
+        }
+        if (replacements.size() >= MAX_THREAD_REPLACEMENTS) {
+            LOG.error("stream thread failed {} times within {}; shutting down streams", replacements.size() + 1,
+                    REPLACEMENT_WINDOW, error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        replacements.addLast(now);
+        LOG.error("stream thread failed; replacing it ({} of {} allowed within {})", replacements.size(),
+                MAX_THREAD_REPLACEMENTS, REPLACEMENT_WINDOW, error);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Waits until streams stopped (closed or failed). */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        stopped.countDown();
+    }
+}
