@@ -69,6 +69,7 @@ public final class StreamsService implements AutoCloseable {
         return this;
     }
 
+    @SuppressWarnings("deprecation") // the global-handler switch is deprecated only because 5.0 makes it the default
     static Properties properties(PatrolConfig config) {
         Properties props = new Properties();
         props.putAll(config.kafka().clientConfig());
@@ -77,6 +78,8 @@ public final class StreamsService implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.putAll(DeadLetterExceptionHandler.properties(config.kafka().topicPrefix() + Topics.DEAD_LETTERS.name()));
+        // Route failures of the global thread through the same handler (the default from Kafka 5.0 on).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Findings should reach people quickly; the EOS default of 100 ms is kept explicit here for that reason.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         return props;

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -319,9 +318,7 @@ public final class ConfigSource {
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             if (field.getValue().isObject()) {
                 flatten(name, field.getValue(), out);
@@ -335,9 +332,7 @@ public final class ConfigSource {
         if (node == null || !node.isObject()) {
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             if (field.getValue().isObject()) {
                 collectLeaves(name, field.getValue(), out);

@@ -184,6 +184,10 @@ public record PatrolConfig(
         return new PatrolConfig(organization, ado, ingest, network, streams, alerts, kafka);
     }
 
+    public PatrolConfig withKafka(KafkaSettings settings) {
+        return new PatrolConfig(organization, ado, ingest, network, streams, alerts, settings);
+    }
+
     /** Checks what the ingest service cannot run without. */
     public PatrolConfig requireForIngest() {
         if (organization.isEmpty()) {

@@ -29,7 +29,7 @@ public final class Cidr {
         Objects.requireNonNull(text, "cidr");
         String s = text.strip();
         int slash = s.indexOf('/');
-        String addressPart = slash < 0 ? s : s.substring(0, slash);
+        String addressPart = slash < 0 ? s : s.substring(0, slash).strip();
         InetAddress address = IpAddresses.parse(addressPart)
                 .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP network (address/prefix)"));
         byte[] bytes = address.getAddress();
@@ -53,7 +53,8 @@ public final class Cidr {
                         + " (did you mean the network address?)");
             }
         }
-        return new Cidr(bytes, prefix, address.getHostAddress() + "/" + prefix);
+        // Show the network as the operator wrote it (compressed IPv6 stays compressed).
+        return new Cidr(bytes, prefix, addressPart + "/" + prefix);
     }
 
     public boolean contains(InetAddress address) {
