@@ -1,0 +1,186 @@
+package dev.patrol.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The generated organization the server answers from, and the ground truth tests check PATrol against.
+ *
+ * <p>Thread-safe: the HTTP workers read it while tests append entries and PATrol revokes tokens. Users and the
+ * generated tokens never change; token validity, the revocation record and the audit log do. Every
+ * {@link ObjectNode} handed in or out is a copy, so nobody can change an entry behind the server's back.
+ */
+public final class SimulatedOrg {
+
+    private final String organization;
+    private final String organizationId;
+    private final String tenantId;
+    private final List<String> corporateCidrs;
+    private final List<Member> members;
+    private final Map<String, Member> membersByDescriptor;
+    private final List<SimToken> generatedTokens;
+    private final Set<String> generatedTokenIds;
+    private final List<OffNetworkUse> offNetworkPatUses;
+
+    private final NavigableMap<AuditEntryKey, ObjectNode> entries = new ConcurrentSkipListMap<>();
+    private final Map<String, AuditEntryKey> entryKeysById = new ConcurrentHashMap<>();
+    private final Set<String> revokedThroughApi = ConcurrentHashMap.newKeySet();
+    private final List<String> revocations = new ArrayList<>(); // guarded by this
+
+    SimulatedOrg(String organization, String organizationId, String tenantId, List<String> corporateCidrs,
+                 List<Member> members, List<SimToken> tokens, List<ObjectNode> auditEntries,
+                 List<OffNetworkUse> offNetworkPatUses) {
+        this.organization = Objects.requireNonNull(organization, "organization");
+        this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
+        this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
+        this.corporateCidrs = List.copyOf(corporateCidrs);
+        this.members = List.copyOf(members);
+        Map<String, Member> byDescriptor = new LinkedHashMap<>();
+        members.forEach(member -> byDescriptor.put(member.descriptor(), member));
+        this.membersByDescriptor = Collections.unmodifiableMap(byDescriptor);
+        this.generatedTokens = List.copyOf(tokens);
+        this.generatedTokenIds = Set.copyOf(tokens.stream().map(SimToken::authorizationId).toList());
+        this.offNetworkPatUses = List.copyOf(offNetworkPatUses);
+        auditEntries.forEach(this::appendAuditEntry);
+    }
+
+    public String organization() {
+        return organization;
+    }
+
+    /** The organization's id: the audit {@code scopeId} and the single entry of an org-scoped PAT's {@code targetAccounts}. */
+    public String organizationId() {
+        return organizationId;
+    }
+
+    /** The networks the generator treats as corporate; every non-ground-truth address comes from one of them. */
+    public List<String> corporateCidrs() {
+        return corporateCidrs;
+    }
+
+    public List<SimUser> users() {
+        return members.stream().map(Member::user).toList();
+    }
+
+    /** The current inventory, revoked tokens included (with {@code isValid == false}). */
+    public List<SimToken> tokens() {
+        return generatedTokens.stream().map(this::current).toList();
+    }
+
+    /** Every audit entry, visible yet or not, as copies, newest first. */
+    public List<ObjectNode> auditEntries() {
+        return entries.values().stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    /** Ground truth: the entries the generator made as PAT uses from outside {@link #corporateCidrs()}. */
+    public List<OffNetworkUse> offNetworkPatUses() {
+        return offNetworkPatUses;
+    }
+
+    /**
+     * Whether the id has been revoked, through the API or because the generator made the token already revoked.
+     * Ids the inventory does not know count once revoked through the API (revocation of them is accepted too).
+     */
+    public boolean isRevoked(String authorizationId) {
+        String id = authorizationId.toLowerCase(Locale.ROOT);
+        return revokedThroughApi.contains(id)
+                || generatedTokens.stream().anyMatch(token -> token.authorizationId().equals(id) && !token.isValid());
+    }
+
+    /** The authorization ids revoked through the API, lower-case, in call order, duplicates kept. */
+    public synchronized List<String> revocations() {
+        return List.copyOf(revocations);
+    }
+
+    /**
+     * Adds an entry to the log (a copy of it). It is served once its {@code timestamp} is not after the clock's now,
+     * so a future timestamp scripts a late arrival.
+     *
+     * @throws IllegalArgumentException when {@code id} or {@code timestamp} is missing, the timestamp has no offset,
+     *                                  or the id is already in the log
+     */
+    public void appendAuditEntry(ObjectNode entry) {
+        Objects.requireNonNull(entry, "entry");
+        String id = textOf(entry, "id");
+        Instant timestamp;
+        try {
+            timestamp = AdoTime.parseOffsetDateTime(textOf(entry, "timestamp"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("audit entry " + id + ": timestamp is not an ISO-8601 date-time with offset", e);
+        }
+        AuditEntryKey key = new AuditEntryKey(timestamp, id);
+        // Claim the id first so two concurrent appends of one id cannot both land.
+        if (entryKeysById.putIfAbsent(id, key) != null) {
+            throw new IllegalArgumentException("audit entry " + id + " is already in the log");
+        }
+        entries.put(key, entry.deepCopy());
+    }
+
+    // ---- for the HTTP endpoints ----
+
+    String tenantId() {
+        return tenantId;
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    Optional<Member> member(String descriptor) {
+        return Optional.ofNullable(membersByDescriptor.get(descriptor));
+    }
+
+    List<SimToken> tokensOwnedBy(String descriptor) {
+        return generatedTokens.stream()
+                .filter(token -> token.ownerDescriptor().equals(descriptor))
+                .map(this::current)
+                .toList();
+    }
+
+    /** The log newest first; read-only. Entries are never mutated after they are stored. */
+    NavigableMap<AuditEntryKey, ObjectNode> entriesNewestFirst() {
+        return Collections.unmodifiableNavigableMap(entries);
+    }
+
+    Optional<AuditEntryKey> entryKey(String id) {
+        return Optional.ofNullable(entryKeysById.get(id));
+    }
+
+    boolean inInventory(String authorizationId) {
+        return generatedTokenIds.contains(authorizationId);
+    }
+
+    /** Applies one revocation call: all ids at once, recorded in call order. */
+    synchronized void revoke(List<String> authorizationIds) {
+        List<String> normalized = authorizationIds.stream().map(id -> id.toLowerCase(Locale.ROOT)).toList();
+        revocations.addAll(normalized);
+        revokedThroughApi.addAll(normalized);
+    }
+
+    private SimToken current(SimToken token) {
+        return revokedThroughApi.contains(token.authorizationId()) ? token.withValid(false) : token;
+    }
+
+    private static String textOf(ObjectNode entry, String field) {
+        JsonNode value = entry.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("audit entry needs a non-blank text '" + field + "'");
+        }
+        return value.asText();
+    }
+}
