@@ -1,0 +1,235 @@
+package dev.patrol.ingest;
+
+import dev.patrol.ingest.ado.AdoApiException;
+import dev.patrol.ingest.ado.AdoAuthException;
+import dev.patrol.ingest.ado.AdoEndpoints;
+import dev.patrol.ingest.ado.AdoHttpClient;
+import dev.patrol.ingest.audit.AuditLogReader;
+import dev.patrol.ingest.audit.AuditPoll;
+import dev.patrol.ingest.audit.AuditWindowPlanner;
+import dev.patrol.ingest.inventory.InventoryPublisher;
+import dev.patrol.ingest.inventory.InventoryScanner;
+import dev.patrol.ingest.kafka.TopicReader;
+import dev.patrol.ingest.kafka.TransactionalPublisher;
+import dev.patrol.model.config.PatrolConfig;
+import dev.patrol.model.event.AuditCheckpoint;
+import dev.patrol.model.event.PersonalAccessToken;
+import dev.patrol.model.topic.Owner;
+import dev.patrol.model.topic.TopicCreator;
+import dev.patrol.model.topic.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service for one organization: scans the PAT inventory, then polls the audit log in a loop, writing
+ * both to Kafka. Runs on its own thread between {@link #start()} and {@link #close()}.
+ *
+ * <p>Failures are survived, not hidden: an ADO outage or a rejected credential is logged with what to do and
+ * retried on the next cycle without moving the checkpoint; only losing the transactional id to another instance
+ * (fencing) stops the service, because two pollers of one organization must not run.
+ */
+public final class IngestService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    /** Backlogs are read in slices of this size, each its own transaction. */
+    static final Duration MAX_WINDOW = Duration.ofHours(6);
+
+    private final PatrolConfig config;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Opened by close(): ends the pause between polls at once, without interrupting Kafka or HTTP calls. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+    private Thread worker;
+
+    public IngestService(PatrolConfig config, Clock clock) {
+        this.config = config.requireForIngest();
+        this.clock = clock;
+    }
+
+    /** Creates the topics ingest owns and starts polling on a background thread. */
+    public IngestService start() {
+        try (Admin admin = Admin.create(config.kafka().clientConfig())) {
+            TopicCreator.ensure(admin, Topics.ownedBy(Owner.INGEST), config.kafka().topicPrefix());
+        }
+        worker = new Thread(this::runLoop, "patrol-ingest-" + config.organization());
+        worker.start();
+        return this;
+    }
+
+    /** Non-null once the service stopped on an error it cannot recover from. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Waits until the service has stopped (after {@link #close()} or a fatal error). */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runLoop() {
+        String org = config.organization();
+        var endpoints = new AdoEndpoints(config.ado().auditBaseUrl(), config.ado().vsspsBaseUrl(), org);
+        var client = new AdoHttpClient(config.ado().pat().orElseThrow(), config.ado().requestTimeout());
+        var clientConfig = config.kafka().clientConfig();
+        String prefix = config.kafka().topicPrefix();
+        try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
+            AuditCheckpoint checkpoint = restoreCheckpoint(clientConfig, prefix, org);
+            var inventory = new InventoryPublisher(org, restoreTokens(clientConfig, prefix, org));
+            LOG.info("ingest started org={} resumeFrom={} knownTokens={} auditBaseUrl={} vsspsBaseUrl={}",
+                    org, checkpoint.windowEnd(), inventory.knownTokens(), config.ado().auditBaseUrl(),
+                    config.ado().vsspsBaseUrl());
+            var poll = new AuditPoll(org, new AuditLogReader(endpoints, client, config.ingest().batchSize()),
+                    new AuditWindowPlanner(config.ingest().overlap(), MAX_WINDOW), clock, checkpoint);
+            var scanner = new InventoryScanner(org, endpoints, client, clock);
+
+            Instant nextInventory = Instant.MIN;
+            String lastProblem = null;
+            while (running) {
+                boolean caughtUp = true;
+                try {
+                    if (!clock.instant().isBefore(nextInventory)) {
+                        scanInventory(scanner, inventory, publisher);
+                        nextInventory = clock.instant().plus(config.ingest().inventoryInterval());
+                    }
+                    AuditPoll.Result result = poll.pollOnce(publisher);
+                    caughtUp = result.window().caughtUp();
+                    boolean news = result.produced() > 0 || result.deadLetters() > 0 || !caughtUp;
+                    // Quiet polls are the normal case once caught up; they are logged at DEBUG only.
+                    if (news || LOG.isDebugEnabled()) {
+                        String line = "audit window read org={} start={} end={} fetched={} new={} duplicates={} deadLetters={}";
+                        Object[] args = {org, result.window().start(), result.window().end(), result.fetched(),
+                                result.produced(), result.duplicates(), result.deadLetters()};
+                        if (news) {
+                            LOG.info(line, args);
+                        } else {
+                            LOG.debug(line, args);
+                        }
+                    }
+                    if (lastProblem != null) {
+                        LOG.info("ingest recovered org={}", org);
+                        lastProblem = null;
+                    }
+                } catch (AdoAuthException e) {
+                    lastProblem = report(lastProblem, e.getMessage() + "; check the PAT (" + config.ado().patSource()
+                            + ") and its scopes (vso.auditlog, vso.tokenadministration, vso.graph); retrying every "
+                            + config.ingest().pollInterval().toSeconds() + " s");
+                } catch (AdoApiException e) {
+                    lastProblem = report(lastProblem, e.getMessage() + "; retrying in "
+                            + config.ingest().pollInterval().toSeconds() + " s, nothing skipped");
+                } catch (ProducerFencedException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    lastProblem = report(lastProblem, "kafka: " + e.getMessage() + "; retrying, nothing skipped");
+                }
+                if (caughtUp && running) {
+                    sleep(config.ingest().pollInterval());
+                }
+            }
+        } catch (ProducerFencedException e) {
+            failure.set(e);
+            LOG.error("ingest stopped: another ingester for org={} took over (transactional id fenced)", org);
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.set(e);
+            LOG.error("ingest stopped on an unexpected error org={}", org, e);
+        } finally {
+            stopped.countDown();
+            LOG.info("ingest stopped org={}", org);
+        }
+    }
+
+    private void scanInventory(InventoryScanner scanner, InventoryPublisher inventory, TransactionalPublisher publisher)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        InventoryScanner.Snapshot snapshot = scanner.scan();
+        InventoryPublisher.Result result = inventory.publish(snapshot, publisher);
+        LOG.info("inventory scanned org={} users={} tokens={} written={} removed={} complete={} skipped={} tookMs={}",
+                config.organization(), snapshot.users().size(), snapshot.tokens().size(), result.written(),
+                result.removed(), result.complete(), snapshot.skipped(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Logs a problem at WARN once, then at DEBUG while it persists, so an outage does not flood the log. */
+    private static String report(String lastProblem, String problem) {
+        if (!problem.equals(lastProblem)) {
+            LOG.warn("ingest problem: {}", problem);
+        } else {
+            LOG.debug("ingest problem persists: {}", problem);
+        }
+        return problem;
+    }
+
+    private AuditCheckpoint restoreCheckpoint(Map<String, Object> clientConfig, String prefix, String org) {
+        var latest = new AtomicReference<AuditCheckpoint>();
+        TopicReader.readToEnd(clientConfig, Topics.INGEST_CHECKPOINTS, prefix + Topics.INGEST_CHECKPOINTS.name(),
+                (key, value) -> {
+                    if (org.equals(key)) {
+                        latest.set(value);
+                    }
+                });
+        if (latest.get() != null) {
+            return latest.get();
+        }
+        Instant start = clock.instant().minus(config.ingest().initialLookback());
+        LOG.info("no checkpoint for org={}: first start reads back to {} (ingest.initialLookback)", org, start);
+        // The planner subtracts the overlap from windowEnd; start the first window exactly at the lookback.
+        return new AuditCheckpoint(org, start.plus(config.ingest().overlap()), Map.of());
+    }
+
+    private static Map<String, PersonalAccessToken> restoreTokens(Map<String, Object> clientConfig, String prefix, String org) {
+        Map<String, PersonalAccessToken> tokens = new HashMap<>();
+        TopicReader.readToEnd(clientConfig, Topics.TOKENS, prefix + Topics.TOKENS.name(), (key, value) -> {
+            if (value == null) {
+                tokens.remove(key);
+            } else if (org.equals(value.organization())) {
+                tokens.put(key, value);
+            }
+        });
+        return tokens;
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            closing.await(duration.toMillis(), TimeUnit.MILLISECONDS); // returns early when closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Stops after the current step: a poll in flight finishes (its HTTP calls have timeouts) and commits or aborts,
+     * so a stop never leaves a transaction open. Only a step still running after 20 s is interrupted.
+     */
+    @Override
+    public void close() {
+        running = false;
+        closing.countDown();
+        if (worker != null) {
+            try {
+                worker.join(Duration.ofSeconds(20).toMillis());
+                if (worker.isAlive()) {
+                    LOG.warn("ingest did not stop within 20 s; interrupting it");
+                    worker.interrupt();
+                    worker.join(Duration.ofSeconds(10).toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.patrol.ingest.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patrol.ingest.kafka.TransactionalPublisher;
+import dev.patrol.model.ado.AdoAuditEntry;
+import dev.patrol.model.event.AuditCheckpoint;
+import dev.patrol.model.event.AuditSource;
+import dev.patrol.model.event.DeadLetter;
+import dev.patrol.model.event.RawAuditEntry;
+import dev.patrol.model.event.ReceivedAuditEntry;
+import dev.patrol.model.json.Json;
+import dev.patrol.model.topic.Topics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls one organization's audit log into Kafka: reads the next window, drops entries already produced, and
+ * commits raw entries, parsed entries, dead letters and the new checkpoint in one transaction.
+ */
+public final class AuditPoll {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditPoll.class);
+    static final String STAGE_PARSE = "ingest-parse";
+    static final String SOURCE = "ado:_apis/audit/auditlog";
+
+    private final String organization;
+    private final AuditLogReader reader;
+    private final AuditWindowPlanner planner;
+    private final Clock clock;
+    private AuditCheckpoint checkpoint;
+
+    /** What one poll did. */
+    public record Result(AuditWindowPlanner.Window window, int fetched, int produced, int duplicates, int deadLetters) {
+    }
+
+    public AuditPoll(String organization, AuditLogReader reader, AuditWindowPlanner planner, Clock clock,
+                     AuditCheckpoint restored) {
+        this.organization = organization;
+        this.reader = reader;
+        this.planner = planner;
+        this.clock = clock;
+        this.checkpoint = Objects.requireNonNull(restored, "restored checkpoint");
+    }
+
+    public AuditCheckpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /** Reads the next window and publishes it; the checkpoint moves only if the transaction commits. */
+    public Result pollOnce(TransactionalPublisher publisher) throws InterruptedException {
+        Instant now = clock.instant();
+        AuditWindowPlanner.Window window = planner.next(checkpoint.windowEnd(), now);
+        var entries = reader.read(window.start(), window.end());
+
+        Map<String, Instant> recent = new HashMap<>(checkpoint.recentIds());
+        int[] counts = new int[3]; // produced, duplicates, dead letters
+        Instant receivedAt = clock.instant();
+        publisher.inTransaction(sender -> {
+            for (JsonNode node : entries) {
+                String id = node.path("id").isTextual() ? node.get("id").asText() : null;
+                if (id == null || id.isBlank()) {
+                    sender.send(Topics.DEAD_LETTERS, organization + ":" + window.start(),
+                            deadLetter("entry has no id", "MissingId", node, receivedAt), receivedAt);
+                    counts[2]++;
+                    continue;
+                }
+                if (recent.containsKey(id)) {
+                    counts[1]++;
+                    continue;
+                }
+                AdoAuditEntry parsed = null;
+                String failure = null;
+                String failureClass = null;
+                try {
+                    parsed = Json.mapper().treeToValue(node, AdoAuditEntry.class);
+                } catch (Exception e) {
+                    failure = "not a valid audit entry: " + rootMessage(e);
+                    failureClass = e.getClass().getSimpleName();
+                }
+                Instant eventTime = parsed != null ? parsed.timestamp() : receivedAt;
+                // The raw topic keeps every entry with an id, parsable or not, so a parser fix can replay it.
+                sender.send(Topics.AUDIT_RAW, id, new RawAuditEntry(organization, AuditSource.POLL, receivedAt, node), eventTime);
+                if (parsed != null) {
+                    sender.send(Topics.AUDIT, id, new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed), eventTime);
+                    counts[0]++;
+                } else {
+                    sender.send(Topics.DEAD_LETTERS, id, deadLetter(failure, failureClass, node, receivedAt), receivedAt);
+                    counts[2]++;
+                    LOG.warn("audit entry sent to dead-letter topic org={} entryId={} error={}", organization, id, failureClass);
+                }
+                recent.put(id, eventTime);
+            }
+            // Only ids that the next window will read again need remembering.
+            Instant keepFrom = window.end().minus(planner.overlap());
+            recent.values().removeIf(t -> t.isBefore(keepFrom));
+            sender.send(Topics.INGEST_CHECKPOINTS, organization,
+                    new AuditCheckpoint(organization, window.end(), recent), window.end());
+        });
+        checkpoint = new AuditCheckpoint(organization, window.end(), recent);
+        return new Result(window, entries.size(), counts[0], counts[1], counts[2]);
+    }
+
+    private static DeadLetter deadLetter(String reason, String errorClass, JsonNode node, Instant at) {
+        byte[] payload;
+        try {
+            payload = Json.mapper().writeValueAsBytes(node);
+        } catch (Exception e) {
+            payload = node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new DeadLetter(SOURCE, -1, -1, STAGE_PARSE, reason, errorClass, payload, at);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
