@@ -1,0 +1,300 @@
+package dev.patrol.deploy;
+
+import dev.patrol.alerts.AlertsService;
+import dev.patrol.ingest.IngestService;
+import dev.patrol.kafka.embedded.EmbeddedKafkaException;
+import dev.patrol.model.config.ConfigException;
+import dev.patrol.model.config.PatrolConfig;
+import dev.patrol.streams.StreamsService;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The {@code patrol} command. Errors a person can fix are one line on stderr and a non-zero exit; a stack trace is
+ * shown only with {@code --debug}.
+ */
+public final class PatrolCli {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    static final String USAGE = """
+            Usage: patrol <command> [options]
+
+            PATrol watches an Azure DevOps organization for misuse of personal access tokens.
+
+            Commands:
+              demo        Run everything on this machine: an embedded Kafka broker, the ADO simulator and the
+                          ingest, streams and alerts services. Prints findings as they are made. Ctrl-C stops it.
+              ingest      Poll the ADO audit log and PAT inventory into Kafka.
+              streams     Run the detections over the audit log and the inventory.
+              alerts      Deliver findings: print them and POST them to the configured webhooks.
+              simulator   Run the ADO simulator alone (patrol simulator --help).
+
+            Options of ingest, streams and alerts:
+              --config FILE    YAML configuration (README, "Configuration"). Environment variables override it
+                               (PATROL_<KEY>, KAFKA_<PROPERTY>); PATROL_CONFIG may name the file instead.
+                               Without kafka.bootstrapServers an embedded broker is used on kafka.embedded.port
+                               (default 9092), its data kept in kafka.embedded.dataDir (default .patrol/kafka).
+
+            Options of demo:
+              --seed N         Seed of the simulated organization (default 42).
+              --webhook URL    Also POST every finding to URL (repeatable).
+
+            Common options:
+              --debug          Show stack traces of errors.
+              -h, --help       Show this help.
+
+            Exit status: 0 on success or Ctrl-C, 1 when a service fails, 2 for bad usage or configuration.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    PatrolCli(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        int code = new PatrolCli(System.out, System.err, System.getenv()).run(args);
+        System.exit(code);
+    }
+
+    int run(String[] args) {
+        boolean debug = List.of(args).contains("--debug");
+        try {
+            return dispatch(args);
+        } catch (UsageException e) {
+            err.println("patrol: " + e.getMessage());
+            err.println("Run 'patrol --help' for usage.");
+            return EXIT_USAGE;
+        } catch (ConfigException e) {
+            err.println("patrol: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (EmbeddedKafkaException e) {
+            err.println("patrol: embedded Kafka broker: " + e.getMessage());
+            debugTrace(debug, e);
+            return EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        } catch (Exception e) {
+            err.println("patrol: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
+            debugTrace(debug, e);
+            return EXIT_FAILED;
+        }
+    }
+
+    private int dispatch(String[] args) throws Exception {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return EXIT_USAGE;
+        }
+        String command = args[0];
+        List<String> rest = List.of(args).subList(1, args.length);
+        switch (command) {
+            case "-h", "--help", "help" -> {
+                out.print(USAGE);
+                return EXIT_OK;
+            }
+            case "simulator" -> {
+                dev.patrol.simulator.Main.main(rest.toArray(String[]::new));
+                return EXIT_OK;
+            }
+            case "demo" -> {
+                return demo(parse(rest, List.of("--seed", "--webhook")));
+            }
+            case "ingest", "streams", "alerts" -> {
+                return service(command, parse(rest, List.of("--config")));
+            }
+            default -> throw new UsageException("unknown command '" + command + "'");
+        }
+    }
+
+    private int demo(Options options) throws Exception {
+        if (options.help()) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        long seed;
+        try {
+            seed = Long.parseLong(options.single("--seed").orElse("42"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed: '" + options.single("--seed").orElse("") + "' is not a whole number");
+        }
+        List<URI> webhooks = new ArrayList<>();
+        for (String url : options.all("--webhook")) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--webhook: not a URL");
+            }
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                throw new UsageException("--webhook: not an http(s) URL with a host");
+            }
+            webhooks.add(uri);
+        }
+        ShutdownSignal signal = ShutdownSignal.install(err);
+        quietKafkaLogging();
+        Instant started = Instant.now();
+        err.println("patrol demo: starting an embedded Kafka broker, the ADO simulator and the three services...");
+        try (Demo demo = Demo.start(new Demo.Options(seed, webhooks, ""), out)) {
+            err.println("patrol demo: watching simulated organization '" + demo.config().organization() + "' at "
+                    + demo.simulator().baseUrl() + " (corporate networks " + demo.config().network().corporateCidrs()
+                    + "). Findings follow; Ctrl-C stops.");
+            Optional<String> failure = waitForStop(signal, demo::failure);
+            err.println("patrol demo: stopped after " + Duration.between(started, Instant.now()).toSeconds() + " s, "
+                    + demo.findingsDelivered() + " finding(s) shown");
+            failure.ifPresent(f -> err.println("patrol: " + f));
+            return failure.isPresent() ? EXIT_FAILED : EXIT_OK;
+        }
+    }
+
+    @SuppressWarnings("try") // each service runs while its try block waits for Ctrl-C
+    private int service(String command, Options options) throws Exception {
+        if (options.help()) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        Optional<Path> file = options.single("--config").or(() -> Optional.ofNullable(env.get("PATROL_CONFIG")))
+                .filter(s -> !s.isBlank()).map(Path::of);
+        PatrolConfig loaded = PatrolConfig.load(file, env);
+        switch (command) {
+            case "ingest" -> loaded.requireForIngest();
+            case "streams" -> loaded.requireForStreams();
+            default -> { }
+        }
+        ShutdownSignal signal = ShutdownSignal.install(err);
+        try (LocalKafka kafka = LocalKafka.resolve(loaded.kafka())) {
+            PatrolConfig config = loaded.withKafka(kafka.settings());
+            Optional<String> failure;
+            switch (command) {
+                case "ingest" -> {
+                    try (IngestService ingest = new IngestService(config, Clock.systemUTC()).start()) {
+                        failure = waitForStop(signal, () -> Optional.ofNullable(ingest.failure())
+                                .map(f -> "ingest stopped: " + f.getMessage()));
+                    }
+                }
+                case "streams" -> {
+                    try (StreamsService streams = new StreamsService(config, Clock.systemUTC()).start()) {
+                        failure = waitForStop(signal, () -> switch (streams.state()) {
+                            case ERROR, NOT_RUNNING -> Optional.of("streams stopped (state " + streams.state() + ")");
+                            default -> Optional.empty();
+                        });
+                    }
+                }
+                default -> {
+                    try (AlertsService alerts = new AlertsService(config, out).start()) {
+                        failure = waitForStop(signal, Optional::empty);
+                    }
+                }
+            }
+            failure.ifPresent(f -> err.println("patrol: " + f));
+            return failure.isPresent() ? EXIT_FAILED : EXIT_OK;
+        }
+    }
+
+    /**
+     * The demo's terminal is for findings: Kafka's start-up warnings (controller activation, topics not there yet)
+     * are expected in a fresh single-node cluster and only distract there. Services keep Kafka at WARN.
+     */
+    private static void quietKafkaLogging() {
+        for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+            }
+        }
+    }
+
+    /** Waits for Ctrl-C, or for the failure check to report something. */
+    private static Optional<String> waitForStop(ShutdownSignal signal, Supplier<Optional<String>> failureCheck)
+            throws InterruptedException {
+        while (!signal.await(Duration.ofMillis(500))) {
+            Optional<String> failure = failureCheck.get();
+            if (failure.isPresent()) {
+                return failure;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void debugTrace(boolean debug, Exception e) {
+        if (debug) {
+            e.printStackTrace(err);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static Options parse(List<String> args, List<String> allowed) {
+        var values = new java.util.LinkedHashMap<String, List<String>>();
+        boolean help = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--debug")) {
+                continue;
+            }
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (!allowed.contains(name)) {
+                throw new UsageException(arg.startsWith("-") ? "unknown option '" + name + "'" : "unexpected argument '" + arg + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return new Options(values, help);
+    }
+
+    private record Options(Map<String, List<String>> values, boolean help) {
+        Optional<String> single(String name) {
+            List<String> all = values.getOrDefault(name, List.of());
+            if (all.size() > 1) {
+                throw new UsageException(name + " given more than once");
+            }
+            return all.stream().findFirst();
+        }
+
+        List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

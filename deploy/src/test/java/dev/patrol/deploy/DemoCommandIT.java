@@ -1,0 +1,69 @@
+package dev.patrol.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the README's promise: the packaged {@code patrol demo} (a real child JVM, as the launcher runs it) prints an
+ * off-network finding within 60 s and exits 0 on Ctrl-C (SIGINT).
+ */
+class DemoCommandIT {
+
+    @Test
+    void shouldPrintAFindingWithinAMinuteAndExitZeroOnInterrupt() throws Exception {
+        Path jar = Path.of("target", "patrol.jar");
+        assertThat(jar).as("packaged launcher jar").exists();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "demo").start();
+        List<String> stdout = new CopyOnWriteArrayList<>();
+        List<String> stderr = new CopyOnWriteArrayList<>();
+        collect(process.getInputStream(), stdout);
+        collect(process.getErrorStream(), stderr);
+        Instant started = Instant.now();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> stdout.stream().anyMatch(l -> l.startsWith("FINDING ") && l.contains("PAT-OFFNET-01"))
+                            || !process.isAlive());
+            assertThat(process.isAlive()).as("demo still running; stderr:\n%s", String.join("\n", stderr)).isTrue();
+            System.out.println("demo printed its first finding after "
+                    + Duration.between(started, Instant.now()).toMillis() + " ms");
+
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("demo exits after SIGINT").isTrue();
+            assertThat(process.exitValue()).as("exit code; stderr:\n%s", String.join("\n", stderr)).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> stderr.stream().anyMatch(l -> l.contains("stopped after")));
+            assertThat(stderr).noneMatch(l -> l.contains("Exception"));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void collect(InputStream stream, List<String> lines) {
+        Thread reader = new Thread(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+}
