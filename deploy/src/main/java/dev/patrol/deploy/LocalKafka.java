@@ -40,6 +40,11 @@ final class LocalKafka implements AutoCloseable {
         return new LocalKafka(configured.withBootstrapServers(broker.bootstrapServers()), Optional.of(broker));
     }
 
+    /** True when this process started the broker (and stops it on close). */
+    boolean owned() {
+        return owned.isPresent();
+    }
+
     KafkaSettings settings() {
         return settings;
     }

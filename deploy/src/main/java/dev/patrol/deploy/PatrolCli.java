@@ -39,9 +39,11 @@ public final class PatrolCli {
               ingest      Poll the ADO audit log and PAT inventory into Kafka.
               streams     Run the detections over the audit log and the inventory.
               alerts      Deliver findings: print them and POST them to the configured webhooks.
+              broker      Run the embedded Kafka broker alone on kafka.embedded.port, for running the
+                          services as separate processes on one machine without a Kafka cluster.
               simulator   Run the ADO simulator alone (patrol simulator --help).
 
-            Options of ingest, streams and alerts:
+            Options of ingest, streams, alerts and broker:
               --config FILE    YAML configuration (README, "Configuration"). Environment variables override it
                                (PATROL_<KEY>, KAFKA_<PROPERTY>); PATROL_CONFIG may name the file instead.
                                Without kafka.bootstrapServers an embedded broker is used on kafka.embedded.port
@@ -117,6 +119,9 @@ public final class PatrolCli {
             case "demo" -> {
                 return demo(parse(rest, List.of("--seed", "--webhook")));
             }
+            case "broker" -> {
+                return broker(parse(rest, List.of("--config")));
+            }
             case "ingest", "streams", "alerts" -> {
                 return service(command, parse(rest, List.of("--config")));
             }
@@ -164,15 +169,41 @@ public final class PatrolCli {
         }
     }
 
+    private int broker(Options options) throws Exception {
+        if (options.help()) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        PatrolConfig config = loadConfig(options);
+        if (config.kafka().bootstrapServers().isPresent()) {
+            throw new ConfigException("kafka.bootstrapServers is set: the services use that cluster, not an embedded broker");
+        }
+        ShutdownSignal signal = ShutdownSignal.install(err);
+        try (LocalKafka kafka = LocalKafka.resolve(config.kafka())) {
+            if (!kafka.owned()) {
+                throw new IllegalStateException("a Kafka broker already answers at "
+                        + kafka.settings().bootstrapServers().orElseThrow());
+            }
+            err.println("patrol broker: Kafka at " + kafka.settings().bootstrapServers().orElseThrow() + ", data in "
+                    + config.kafka().embeddedDataDir().toAbsolutePath() + ". Ctrl-C stops it.");
+            waitForStop(signal, Optional::empty);
+            return EXIT_OK;
+        }
+    }
+
+    private PatrolConfig loadConfig(Options options) {
+        Optional<Path> file = options.single("--config").or(() -> Optional.ofNullable(env.get("PATROL_CONFIG")))
+                .filter(s -> !s.isBlank()).map(Path::of);
+        return PatrolConfig.load(file, env);
+    }
+
     @SuppressWarnings("try") // each service runs while its try block waits for Ctrl-C
     private int service(String command, Options options) throws Exception {
         if (options.help()) {
             out.print(USAGE);
             return EXIT_OK;
         }
-        Optional<Path> file = options.single("--config").or(() -> Optional.ofNullable(env.get("PATROL_CONFIG")))
-                .filter(s -> !s.isBlank()).map(Path::of);
-        PatrolConfig loaded = PatrolConfig.load(file, env);
+        PatrolConfig loaded = loadConfig(options);
         switch (command) {
             case "ingest" -> loaded.requireForIngest();
             case "streams" -> loaded.requireForStreams();

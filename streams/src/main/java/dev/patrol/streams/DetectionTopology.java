@@ -42,8 +42,10 @@ public final class DetectionTopology {
     private DetectionTopology() {
     }
 
+    @SuppressWarnings("deprecation") // the global-handler switch is deprecated only because 5.0 makes it the default
     public static Topology build(Settings settings) {
         Properties namingRules = new Properties();
+        namingRules.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Every store, processor and repartition topic must carry a name we chose, so a refactoring cannot
         // silently rename state and orphan it.
         namingRules.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
