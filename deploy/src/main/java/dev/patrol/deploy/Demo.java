@@ -83,10 +83,14 @@ final class Demo implements AutoCloseable {
                 new PatrolConfig.AdoSettings(simulator.baseUrl(), simulator.baseUrl(),
                         Optional.of(Secret.of(simulatorConfig.pat())), "the simulator's PAT", Duration.ofSeconds(10)),
                 new PatrolConfig.IngestSettings(Duration.ofSeconds(5), Duration.ofMinutes(15), 100,
-                        Duration.ofMinutes(1), simulatorConfig.history().plusHours(1)),
-                new PatrolConfig.NetworkSettings(corporate),
+                        Duration.ofMinutes(1), simulatorConfig.history().plusHours(1), 4, false),
+                PatrolConfig.NetworkSettings.corporate(corporate),
+                new PatrolConfig.GeoIpSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        4096, Duration.ofMinutes(1)),
                 new PatrolConfig.StreamsSettings("patrol-demo-streams", dataDir.resolve("streams-state")),
                 new PatrolConfig.AlertsSettings(options.webhooks(), true, "patrol-demo-alerts"),
+                new PatrolConfig.AuditStreamSettings(false, "127.0.0.1", 0, 5 * 1024 * 1024, Optional.empty(),
+                        Optional.empty()),
                 new PatrolConfig.KafkaSettings(Optional.of(bootstrapServers), options.topicPrefix(),
                         dataDir.resolve("kafka"), 0, Map.of()));
     }

@@ -26,8 +26,10 @@ public record PatrolConfig(
         AdoSettings ado,
         IngestSettings ingest,
         NetworkSettings network,
+        GeoIpSettings geoip,
         StreamsSettings streams,
         AlertsSettings alerts,
+        AuditStreamSettings auditStream,
         KafkaSettings kafka) {
 
     private static final Pattern ORGANIZATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -37,16 +39,52 @@ public record PatrolConfig(
                               Duration requestTimeout) {
     }
 
-    /** Audit polling and inventory scanning. */
+    /**
+     * Audit polling and inventory scanning.
+     *
+     * @param inventoryConcurrency how many users' tokens are listed at once
+     * @param includeSshKeys       also list SSH keys ({@code isPublic=true}) into the inventory
+     */
     public record IngestSettings(Duration pollInterval, Duration overlap, int batchSize, Duration inventoryInterval,
-                                 Duration initialLookback) {
+                                 Duration initialLookback, int inventoryConcurrency, boolean includeSshKeys) {
     }
 
-    /** What counts as the corporate network. */
-    public record NetworkSettings(List<Cidr> corporateCidrs) {
+    /**
+     * The network model: what is corporate, what is trusted, what is an anonymizer. ASN lists are numbers.
+     *
+     * @param torExitListFile a file with one Tor exit address per line (e.g. the Tor Project's bulk exit list)
+     */
+    public record NetworkSettings(List<Cidr> corporateCidrs, List<Cidr> vpnEgressCidrs, List<Long> trustedAsns,
+                                  List<Long> hostingAsns, List<Long> anonymizerAsns, Optional<Path> torExitListFile) {
         public NetworkSettings {
             corporateCidrs = List.copyOf(corporateCidrs);
+            vpnEgressCidrs = List.copyOf(vpnEgressCidrs);
+            trustedAsns = List.copyOf(trustedAsns);
+            hostingAsns = List.copyOf(hostingAsns);
+            anonymizerAsns = List.copyOf(anonymizerAsns);
         }
+
+        /** Only corporate networks, nothing else configured. */
+        public static NetworkSettings corporate(List<Cidr> corporateCidrs) {
+            return new NetworkSettings(corporateCidrs, List.of(), List.of(), List.of(), List.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * MaxMind databases (.mmdb, as geoipupdate maintains them). Without {@code cityDatabase}/{@code asnDatabase} the
+     * GeoLite2 data bundled from the registry package is used (old; see README). Files are re-read when they change.
+     */
+    public record GeoIpSettings(Optional<Path> cityDatabase, Optional<Path> asnDatabase,
+                                Optional<Path> anonymousIpDatabase, Optional<Path> ispDatabase, int cacheSize,
+                                Duration reloadCheckInterval) {
+    }
+
+    /**
+     * The receiver of ADO audit streams (Splunk HEC and Event Grid deliveries). Off unless enabled; each target is
+     * accepted only when its secret is configured.
+     */
+    public record AuditStreamSettings(boolean enabled, String bindAddress, int port, int maxBodyBytes,
+                                      Optional<Secret> hecToken, Optional<Secret> eventGridKey) {
     }
 
     /** The Kafka Streams application. */
@@ -147,18 +185,33 @@ public record PatrolConfig(
                 source.duration("ingest.overlap", Duration.ofMinutes(15)),
                 source.integer("ingest.batchSize", 500, 1, 100_000),
                 positive(source, "ingest.inventoryInterval", Duration.ofHours(1)),
-                positive(source, "ingest.initialLookback", Duration.ofHours(24)));
+                positive(source, "ingest.initialLookback", Duration.ofHours(24)),
+                source.integer("ingest.inventoryConcurrency", 4, 1, 64),
+                source.bool("ingest.includeSshKeys", false));
 
-        List<Cidr> cidrs = new ArrayList<>();
-        for (String text : source.list("network.corporateCidrs")) {
-            try {
-                cidrs.add(Cidr.parse(text));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("config key network.corporateCidrs (" + source.originOf("network.corporateCidrs")
-                        + "): " + e.getMessage());
-            }
-        }
-        NetworkSettings network = new NetworkSettings(cidrs);
+        NetworkSettings network = new NetworkSettings(
+                cidrs(source, "network.corporateCidrs"),
+                cidrs(source, "network.vpnEgressCidrs"),
+                asns(source, "network.trustedAsns"),
+                asns(source, "network.hostingAsns"),
+                asns(source, "network.anonymizerAsns"),
+                existingFile(source, "network.torExitListFile"));
+
+        GeoIpSettings geoip = new GeoIpSettings(
+                existingFile(source, "geoip.cityDatabase"),
+                existingFile(source, "geoip.asnDatabase"),
+                existingFile(source, "geoip.anonymousIpDatabase"),
+                existingFile(source, "geoip.ispDatabase"),
+                source.integer("geoip.cacheSize", 4096, 0, 10_000_000),
+                positive(source, "geoip.reloadCheckInterval", Duration.ofMinutes(1)));
+
+        AuditStreamSettings auditStream = new AuditStreamSettings(
+                source.bool("auditStream.enabled", false),
+                source.string("auditStream.bindAddress", "0.0.0.0"),
+                source.integer("auditStream.port", 8088, 1, 65535),
+                source.integer("auditStream.maxBodyBytes", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+                secret(source, "auditStream.hecTokenEnv", "ADO_STREAM_HEC_TOKEN", "auditStream.hecTokenFile"),
+                secret(source, "auditStream.eventGridKeyEnv", "ADO_STREAM_EVENTGRID_KEY", "auditStream.eventGridKeyFile"));
 
         StreamsSettings streams = new StreamsSettings(
                 source.string("streams.applicationId", "patrol-streams"),
@@ -181,11 +234,69 @@ public record PatrolConfig(
                 source.integer("kafka.embedded.port", 9092, 1, 65535),
                 clientProperties);
 
-        return new PatrolConfig(organization, ado, ingest, network, streams, alerts, kafka);
+        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, auditStream, kafka);
+    }
+
+    private static List<Cidr> cidrs(ConfigSource source, String key) {
+        List<Cidr> cidrs = new ArrayList<>();
+        for (String text : source.list(key)) {
+            try {
+                cidrs.add(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("config key " + key + " (" + source.originOf(key) + "): " + e.getMessage());
+            }
+        }
+        return cidrs;
+    }
+
+    private static List<Long> asns(ConfigSource source, String key) {
+        List<Long> asns = new ArrayList<>();
+        for (String text : source.list(key)) {
+            String digits = text.regionMatches(true, 0, "AS", 0, 2) ? text.substring(2) : text;
+            try {
+                long asn = Long.parseLong(digits);
+                if (asn < 0 || asn > 4_294_967_295L) {
+                    throw new NumberFormatException();
+                }
+                asns.add(asn);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("config key " + key + " (" + source.originOf(key) + "): '" + text
+                        + "' is not an AS number (e.g. 15169 or AS15169)");
+            }
+        }
+        return asns;
+    }
+
+    private static Optional<Path> existingFile(ConfigSource source, String key) {
+        Optional<Path> path = source.optionalString(key).map(Path::of);
+        if (path.isPresent() && !Files.isRegularFile(path.get())) {
+            throw new ConfigException("config key " + key + ": file " + path.get() + " does not exist or is not a file");
+        }
+        return path;
+    }
+
+    /** A secret from the variable named by {@code envKey} (default {@code defaultEnv}) or the file at {@code fileKey}. */
+    private static Optional<Secret> secret(ConfigSource source, String envKey, String defaultEnv, String fileKey) {
+        Optional<Path> file = source.optionalString(fileKey).map(Path::of);
+        String envName = source.string(envKey, defaultEnv);
+        if (file.isPresent()) {
+            try {
+                String text = Files.readString(file.get());
+                if (text.isBlank()) {
+                    throw new ConfigException("config key " + fileKey + ": file " + file.get() + " is empty");
+                }
+                return Optional.of(Secret.of(text));
+            } catch (IOException e) {
+                throw new ConfigException("config key " + fileKey + ": cannot read " + file.get() + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+        String value = source.environment().get(envName);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Secret.of(value));
     }
 
     public PatrolConfig withKafka(KafkaSettings settings) {
-        return new PatrolConfig(organization, ado, ingest, network, streams, alerts, settings);
+        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, auditStream, settings);
     }
 
     /** Checks what the ingest service cannot run without. */

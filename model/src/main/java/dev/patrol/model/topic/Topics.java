@@ -8,6 +8,7 @@ import dev.patrol.model.event.PersonalAccessToken;
 import dev.patrol.model.event.RawAuditEntry;
 import dev.patrol.model.event.ReceivedAuditEntry;
 import dev.patrol.model.event.ResponseAction;
+import dev.patrol.model.event.TokenLifecycleEvent;
 import dev.patrol.model.json.JsonSerde;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,12 @@ public final class Topics {
             "patrol.tokens", Serdes.String(), JsonSerde.of(PersonalAccessToken.class),
             TopicSpec.table(PARTITIONS), Owner.INGEST,
             "authorizationId (lower-case GUID)", "PersonalAccessToken: organization, owner, SessionToken, observedAt");
+
+    /** Changes found by diffing inventory scans: created, updated, revoked, expired, disappeared, owner removed. */
+    public static final Topic<String, TokenLifecycleEvent> TOKEN_LIFECYCLE = new Topic<>(
+            "patrol.tokens.lifecycle", Serdes.String(), JsonSerde.of(TokenLifecycleEvent.class),
+            TopicSpec.stream(PARTITIONS, STREAM_RETENTION), Owner.INGEST,
+            "authorizationId", "TokenLifecycleEvent: kind, before, after, changes, observedAt");
 
     /** Graph users: latest state per descriptor. */
     public static final Topic<String, OrgUser> USERS = new Topic<>(
@@ -79,7 +86,7 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(AUDIT_RAW, AUDIT, TOKENS, USERS, INGEST_CHECKPOINTS, FINDINGS, ACTIONS, DEAD_LETTERS);
+        return List.of(AUDIT_RAW, AUDIT, TOKENS, TOKEN_LIFECYCLE, USERS, INGEST_CHECKPOINTS, FINDINGS, ACTIONS, DEAD_LETTERS);
     }
 
     /** The topics a service creates at start. */

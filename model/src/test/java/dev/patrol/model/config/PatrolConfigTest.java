@@ -175,6 +175,46 @@ class PatrolConfigTest {
     }
 
     @Test
+    void shouldReadNetworkModelWhenConfigured() throws IOException {
+        Path tor = dir.resolve("tor.txt");
+        Files.writeString(tor, "185.220.101.1\n");
+        Path path = file("network:\n  corporateCidrs: [10.0.0.0/8]\n  vpnEgressCidrs: [192.0.2.0/28]\n"
+                + "  trustedAsns: [AS8075, 36459]\n  hostingAsns: [16509]\n  torExitListFile: " + tor + "\n");
+
+        PatrolConfig config = PatrolConfig.load(Optional.of(path), Map.of());
+
+        assertThat(config.network().trustedAsns()).containsExactly(8075L, 36459L);
+        assertThat(config.network().hostingAsns()).containsExactly(16509L);
+        assertThat(config.network().vpnEgressCidrs()).extracting(Object::toString).containsExactly("192.0.2.0/28");
+        assertThat(config.network().torExitListFile()).contains(tor);
+    }
+
+    @Test
+    void shouldRejectAsnThatIsNotANumber() throws IOException {
+        Path path = file("network:\n  trustedAsns: [microsoft]\n");
+
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.of(path), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("network.trustedAsns").hasMessageContaining("'microsoft' is not an AS number");
+    }
+
+    @Test
+    void shouldRejectDatabasePathThatDoesNotExist() {
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.empty(), Map.of("PATROL_GEOIP_CITY_DATABASE", "/nope.mmdb")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config key geoip.cityDatabase: file /nope.mmdb does not exist or is not a file");
+    }
+
+    @Test
+    void shouldReadStreamSecretsFromTheirVariablesOnly() {
+        PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.of("ADO_STREAM_HEC_TOKEN", "hec-secret"));
+
+        assertThat(config.auditStream().hecToken().orElseThrow().reveal()).isEqualTo("hec-secret");
+        assertThat(config.auditStream().eventGridKey()).isEmpty();
+        assertThat(config.auditStream().enabled()).isFalse();
+    }
+
+    @Test
     void shouldMapKeysToEnvironmentNames() {
         assertThat(ConfigSource.envName("ado.auditBaseUrl")).isEqualTo("PATROL_ADO_AUDIT_BASE_URL");
         assertThat(ConfigSource.envName("organization")).isEqualTo("PATROL_ORGANIZATION");
