@@ -3,7 +3,7 @@ package dev.patrol.model.event;
 /**
  * Where a caller's address puts it, from the network model (config) and the GeoIP/ASN data. One class per address,
  * chosen in this order of precedence: MISSING, INVALID, CORPORATE, VPN_EGRESS, PRIVATE, RESERVED, TOR, ANONYMIZER,
- * HOSTING, TRUSTED_ASN, PUBLIC.
+ * TRUSTED_ASN, HOSTING, PUBLIC. Configured trust beats a database's hosting flag (CI runners live on cloud ASNs).
  */
 public enum NetworkClass {
     /** The entry has no address (system and some service-principal events). */
@@ -22,10 +22,10 @@ public enum NetworkClass {
     TOR,
     /** A commercial VPN, public proxy or other anonymizer (configured ASNs or an Anonymous-IP database). */
     ANONYMIZER,
-    /** A hosting / cloud provider (configured ASNs or an Anonymous-IP database's hosting flag). */
-    HOSTING,
     /** An ASN the organization trusts (e.g. its sanctioned CI runners). */
     TRUSTED_ASN,
+    /** A hosting / cloud provider (configured ASNs or an Anonymous-IP database's hosting flag). */
+    HOSTING,
     /** Anything else on the public internet. */
     PUBLIC;
 
