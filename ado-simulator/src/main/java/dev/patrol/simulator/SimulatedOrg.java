@@ -21,9 +21,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * The generated organization the server answers from, and the ground truth tests check PATrol against.
  *
- * <p>Thread-safe: the HTTP workers read it while tests append entries and PATrol revokes tokens. Users and the
- * generated tokens never change; token validity, the revocation record and the audit log do. Every
- * {@link ObjectNode} handed in or out is a copy, so nobody can change an entry behind the server's back.
+ * <p>Thread-safe: the HTTP workers read it while tests append entries and PATrol revokes tokens. Token validity,
+ * the revocation record and the audit log change as PATrol and tests act; users and the token listing change only
+ * when a test scripts it ({@link #addToken}, {@link #deleteToken}, {@link #setValidTo}, {@link #removeUser}), so an
+ * inventory scanner can be shown an organization that moves between two scans. Every {@link ObjectNode} handed in
+ * or out is a copy, so nobody can change an entry behind the server's back.
  */
 public final class SimulatedOrg {
 
@@ -31,10 +33,16 @@ public final class SimulatedOrg {
     private final String organizationId;
     private final String tenantId;
     private final List<String> corporateCidrs;
-    private final List<Member> members;
-    private final Map<String, Member> membersByDescriptor;
+    /*
+     * Members and the token listing are immutable snapshots swapped whole under this object's lock, so a reader (an
+     * HTTP worker paging through them) always sees one consistent state without locking.
+     */
+    private volatile List<Member> members;
+    private volatile Map<String, Member> membersByDescriptor;
+    /** What tokenadmin lists, as generated or added; API revocations are applied on read. */
+    private volatile List<SimToken> listedTokens;
+    /** As generated, for {@link #isRevoked}: the generator's already-revoked tokens stay revoked even once deleted. */
     private final List<SimToken> generatedTokens;
-    private final Set<String> generatedTokenIds;
     private final List<OffNetworkUse> offNetworkPatUses;
 
     private final NavigableMap<AuditEntryKey, ObjectNode> entries = new ConcurrentSkipListMap<>();
@@ -49,12 +57,9 @@ public final class SimulatedOrg {
         this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
         this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
         this.corporateCidrs = List.copyOf(corporateCidrs);
-        this.members = List.copyOf(members);
-        Map<String, Member> byDescriptor = new LinkedHashMap<>();
-        members.forEach(member -> byDescriptor.put(member.descriptor(), member));
-        this.membersByDescriptor = Collections.unmodifiableMap(byDescriptor);
+        setMembers(List.copyOf(members));
         this.generatedTokens = List.copyOf(tokens);
-        this.generatedTokenIds = Set.copyOf(tokens.stream().map(SimToken::authorizationId).toList());
+        this.listedTokens = this.generatedTokens;
         this.offNetworkPatUses = List.copyOf(offNetworkPatUses);
         auditEntries.forEach(this::appendAuditEntry);
     }
@@ -79,7 +84,71 @@ public final class SimulatedOrg {
 
     /** The current inventory, revoked tokens included (with {@code isValid == false}). */
     public List<SimToken> tokens() {
-        return generatedTokens.stream().map(this::current).toList();
+        return listedTokens.stream().map(this::current).toList();
+    }
+
+    /**
+     * Lists a new token under its owner, as if the owner had just created it (no audit entry is written).
+     *
+     * @throws IllegalArgumentException when the owner is not a member or the id is already listed
+     */
+    public synchronized void addToken(SimToken token) {
+        Objects.requireNonNull(token, "token");
+        if (!membersByDescriptor.containsKey(token.ownerDescriptor())) {
+            throw new IllegalArgumentException("token owner " + token.ownerDescriptor() + " is not a member");
+        }
+        SimToken normalized = new SimToken(token.authorizationId().toLowerCase(Locale.ROOT), token.ownerDescriptor(),
+                token.displayName(), token.scope(), token.targetAccounts(), token.validFrom(), token.validTo(),
+                token.isValid());
+        if (listed(normalized.authorizationId()).isPresent()) {
+            throw new IllegalArgumentException("token " + normalized.authorizationId() + " is already listed");
+        }
+        List<SimToken> next = new ArrayList<>(listedTokens);
+        next.add(normalized);
+        listedTokens = List.copyOf(next);
+    }
+
+    /**
+     * Stops listing a token, as when its owner deletes it; a revocation of it is still accepted and recorded.
+     *
+     * @return whether the token was listed
+     */
+    public synchronized boolean deleteToken(String authorizationId) {
+        String id = authorizationId.toLowerCase(Locale.ROOT);
+        List<SimToken> next = listedTokens.stream().filter(token -> !token.authorizationId().equals(id)).toList();
+        boolean removed = next.size() < listedTokens.size();
+        listedTokens = next;
+        return removed;
+    }
+
+    /**
+     * Moves a listed token's expiry. A time in the past expires it: tokenadmin keeps listing an expired token, with
+     * {@code isValid} unchanged, as ADO does.
+     *
+     * @throws IllegalArgumentException when the token is not listed
+     */
+    public synchronized void setValidTo(String authorizationId, Instant validTo) {
+        Objects.requireNonNull(validTo, "validTo");
+        String id = authorizationId.toLowerCase(Locale.ROOT);
+        SimToken token = listed(id).orElseThrow(() -> new IllegalArgumentException("token " + id + " is not listed"));
+        SimToken moved = new SimToken(token.authorizationId(), token.ownerDescriptor(), token.displayName(),
+                token.scope(), token.targetAccounts(), token.validFrom(), validTo, token.isValid());
+        listedTokens = listedTokens.stream().map(t -> t.authorizationId().equals(id) ? moved : t).toList();
+    }
+
+    /**
+     * Removes a user from the organization: Graph stops listing them, tokenadmin answers 404 for their descriptor,
+     * and their tokens leave {@link #tokens()} (the organization no longer lists them). Their audit entries stay.
+     *
+     * @return whether the user was a member
+     */
+    public synchronized boolean removeUser(String descriptor) {
+        if (!membersByDescriptor.containsKey(descriptor)) {
+            return false;
+        }
+        setMembers(members.stream().filter(member -> !member.descriptor().equals(descriptor)).toList());
+        listedTokens = listedTokens.stream().filter(token -> !token.ownerDescriptor().equals(descriptor)).toList();
+        return true;
     }
 
     /** Every audit entry, visible yet or not, as copies, newest first. */
@@ -146,7 +215,7 @@ public final class SimulatedOrg {
     }
 
     List<SimToken> tokensOwnedBy(String descriptor) {
-        return generatedTokens.stream()
+        return listedTokens.stream()
                 .filter(token -> token.ownerDescriptor().equals(descriptor))
                 .map(this::current)
                 .toList();
@@ -162,7 +231,7 @@ public final class SimulatedOrg {
     }
 
     boolean inInventory(String authorizationId) {
-        return generatedTokenIds.contains(authorizationId);
+        return listed(authorizationId).isPresent();
     }
 
     /** Applies one revocation call: all ids at once, recorded in call order. */
@@ -170,6 +239,17 @@ public final class SimulatedOrg {
         List<String> normalized = authorizationIds.stream().map(id -> id.toLowerCase(Locale.ROOT)).toList();
         revocations.addAll(normalized);
         revokedThroughApi.addAll(normalized);
+    }
+
+    private Optional<SimToken> listed(String authorizationId) {
+        return listedTokens.stream().filter(token -> token.authorizationId().equals(authorizationId)).findFirst();
+    }
+
+    private void setMembers(List<Member> next) {
+        Map<String, Member> byDescriptor = new LinkedHashMap<>();
+        next.forEach(member -> byDescriptor.put(member.descriptor(), member));
+        membersByDescriptor = Collections.unmodifiableMap(byDescriptor);
+        members = next;
     }
 
     private SimToken current(SimToken token) {

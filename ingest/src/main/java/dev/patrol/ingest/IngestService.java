@@ -8,6 +8,7 @@ import dev.patrol.ingest.audit.AuditLogReader;
 import dev.patrol.ingest.audit.AuditPoll;
 import dev.patrol.ingest.audit.AuditWindowPlanner;
 import dev.patrol.ingest.inventory.InventoryPublisher;
+import dev.patrol.ingest.inventory.InventoryRestore;
 import dev.patrol.ingest.inventory.InventoryScanner;
 import dev.patrol.ingest.kafka.TopicReader;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
@@ -87,13 +88,15 @@ public final class IngestService implements AutoCloseable {
         String prefix = config.kafka().topicPrefix();
         try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
             AuditCheckpoint checkpoint = restoreCheckpoint(clientConfig, prefix, org);
-            var inventory = new InventoryPublisher(org, restoreTokens(clientConfig, prefix, org));
+            var inventory = new InventoryPublisher(org, restoreTokens(clientConfig, prefix, org),
+                    InventoryRestore.users(clientConfig, prefix, org));
             LOG.info("ingest started org={} resumeFrom={} knownTokens={} auditBaseUrl={} vsspsBaseUrl={}",
                     org, checkpoint.windowEnd(), inventory.knownTokens(), config.ado().auditBaseUrl(),
                     config.ado().vsspsBaseUrl());
             var poll = new AuditPoll(org, new AuditLogReader(endpoints, client, config.ingest().batchSize()),
                     new AuditWindowPlanner(config.ingest().overlap(), MAX_WINDOW), clock, checkpoint);
-            var scanner = new InventoryScanner(org, endpoints, client, clock);
+            var scanner = new InventoryScanner(org, endpoints, client, clock, config.ingest().inventoryConcurrency(),
+                    config.ingest().includeSshKeys());
 
             Instant nextInventory = Instant.MIN;
             String lastProblem = null;

@@ -1,20 +1,28 @@
 package dev.patrol.streams;
 
-import dev.patrol.model.event.AuditEvent;
 import dev.patrol.model.event.DeadLetter;
+import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.Finding;
+import dev.patrol.model.event.NetworkClass;
 import dev.patrol.model.event.PersonalAccessToken;
 import dev.patrol.model.json.JsonSerde;
 import dev.patrol.model.topic.Topics;
+import dev.patrol.streams.detection.AddressEnricher;
 import dev.patrol.streams.detection.Detection;
 import dev.patrol.streams.detection.DetectionInputs;
-import dev.patrol.streams.detection.OffNetworkPatUse;
-import dev.patrol.streams.network.NetworkModel;
+import dev.patrol.streams.detection.Detections;
+import dev.patrol.streams.detection.Suppressor;
+import dev.patrol.streams.detection.TokenUse;
+import dev.patrol.streams.errors.ToDeadLetter;
 import dev.patrol.streams.normalise.AuditNormaliser;
+import dev.patrol.streams.rules.RuleBook;
+import dev.patrol.streams.rules.RuleSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -22,22 +30,33 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Builds the detection topology: a pure function of its settings (no I/O, no mutation of arguments). The shared
- * sources are built once; each {@link Detection} adds its branch; their findings are merged into one sink.
+ * Builds the detection topology: a pure function of its settings (no I/O, no mutation of arguments).
+ *
+ * <pre>
+ * audit ─ normalise ─ enrich ─┬──────────────────────────────────────────────▶ detections on every event
+ *                             └ PAT only ─ key by authorizationId ─ join tokens ▶ detections on token uses
+ * detections ─ allowlist ─ suppress repeats ─ key by finding id ─▶ findings
+ * </pre>
+ * The shared sources are built once; each {@link Detection} adds its branch.
  */
 public final class DetectionTopology {
 
     /** What the topology depends on. {@code topicPrefix} is prepended to every registry topic name. */
-    public record Settings(NetworkModel network, String topicPrefix, Clock clock) {
+    public record Settings(AddressEnricher enricher, RuleBook rules, String topicPrefix, Clock clock) {
     }
+
+    /** Key of PAT uses whose entry names no token: grouped by acting user instead. */
+    public static final String UNATTRIBUTED_PREFIX = "unattributed:";
 
     private DetectionTopology() {
     }
@@ -53,11 +72,16 @@ public final class DetectionTopology {
         namingRules.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         var builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(namingRules)));
         String prefix = settings.topicPrefix();
+        RuleBook rules = settings.rules();
+        List<Detection> detections = Detections.all();
+        rules.requireKnown(detections.stream().map(Detection::id).collect(Collectors.toSet()));
 
-        KStream<String, AuditEvent> audit = builder
+        KStream<String, EnrichedAuditEvent> audit = builder
                 .stream(prefix + Topics.AUDIT.name(),
                         Consumed.with(Topics.AUDIT.keySerde(), Topics.AUDIT.valueSerde()).withName("audit-source"))
-                .mapValues(AuditNormaliser::normalise, Named.as("audit-normalise"));
+                .mapValues(AuditNormaliser::normalise, Named.as("audit-normalise"))
+                .mapValues(event -> new EnrichedAuditEvent(event, settings.enricher().enrich(event.ipAddress())),
+                        Named.as("audit-enrich"));
 
         KTable<String, PersonalAccessToken> tokens = builder.table(prefix + Topics.TOKENS.name(),
                 Consumed.with(Topics.TOKENS.keySerde(), Topics.TOKENS.valueSerde()).withName("tokens-source"),
@@ -65,17 +89,44 @@ public final class DetectionTopology {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(JsonSerde.of(PersonalAccessToken.class)));
 
+        KStream<String, TokenUse> tokenUses = audit
+                .filter((id, enriched) -> enriched.event().mechanism().isPat(), Named.as("token-use-pat-only"))
+                .selectKey((id, enriched) -> enriched.event().mechanism().authorizationId()
+                        .orElse(UNATTRIBUTED_PREFIX + nullToEmpty(enriched.event().actor().userId())),
+                        Named.as("token-use-key-by-token"))
+                .repartition(Repartitioned.<String, EnrichedAuditEvent>as("token-use-by-token")
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(EnrichedAuditEvent.class)))
+                .leftJoin(tokens, TokenUse::new,
+                        Joined.with(Serdes.String(), JsonSerde.of(EnrichedAuditEvent.class), null, "token-use-join-token"));
+
         List<KStream<String, DeadLetter>> deadLetters = new ArrayList<>();
-        var inputs = new DetectionInputs(audit, tokens, settings.clock(), deadLetters::add);
+        // An address that is not an IP literal is judged by no detection; keep it for a person to look at.
+        deadLetters.add(audit
+                .filter((id, enriched) -> enriched.network().networkClass() == NetworkClass.INVALID,
+                        Named.as("audit-invalid-address"))
+                .processValues(new ToDeadLetter<EnrichedAuditEvent>("audit-enrich", "ipAddress is not an IP literal"),
+                        Named.as("audit-invalid-address-dead-letter")));
+        var inputs = new DetectionInputs(builder, audit, tokenUses, tokens, rules, settings.clock(), deadLetters::add);
 
         KStream<String, Finding> findings = null;
-        for (Detection detection : detections(settings)) {
-            KStream<String, Finding> found = detection.build(inputs);
-            findings = findings == null ? found : findings.merge(found, Named.as("findings-merge-" + detection.id()));
+        for (Detection detection : detections) {
+            RuleSettings rule = rules.rule(detection.id());
+            if (!rule.enabled()) {
+                continue;
+            }
+            Duration suppressFor = rule.duration("suppressFor", Duration.ofHours(1));
+            var suppressor = new Suppressor(detection.prefix() + "-suppress-store", suppressFor);
+            builder.addStateStore(suppressor.storeBuilder());
+            KStream<String, Finding> found = detection.build(inputs, rule)
+                    .processValues(suppressor, Named.as(detection.prefix() + "-suppress"), detection.prefix() + "-suppress-store")
+                    .selectKey((key, finding) -> finding.id(), Named.as(detection.prefix() + "-key-by-finding"));
+            findings = findings == null ? found : findings.merge(found, Named.as("findings-merge-" + detection.prefix()));
         }
-        findings.to(prefix + Topics.FINDINGS.name(),
-                Produced.with(Topics.FINDINGS.keySerde(), Topics.FINDINGS.valueSerde()).withName("findings-sink"));
-
+        rules.requireAllParametersRead();
+        if (findings != null) {
+            findings.to(prefix + Topics.FINDINGS.name(),
+                    Produced.with(Topics.FINDINGS.keySerde(), Topics.FINDINGS.valueSerde()).withName("findings-sink"));
+        }
         for (int i = 0; i < deadLetters.size(); i++) {
             deadLetters.get(i).to(prefix + Topics.DEAD_LETTERS.name(),
                     Produced.with(Topics.DEAD_LETTERS.keySerde(), Topics.DEAD_LETTERS.valueSerde())
@@ -84,8 +135,7 @@ public final class DetectionTopology {
         return builder.build();
     }
 
-    /** The detections this build runs, in a fixed order. */
-    static List<Detection> detections(Settings settings) {
-        return List.of(new OffNetworkPatUse(settings.network()));
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 }

@@ -5,7 +5,7 @@ import dev.patrol.model.topic.Owner;
 import dev.patrol.model.topic.TopicCreator;
 import dev.patrol.model.topic.Topics;
 import dev.patrol.streams.errors.DeadLetterExceptionHandler;
-import dev.patrol.streams.network.NetworkModel;
+import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +38,7 @@ public final class StreamsService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Instant> replacements = new ArrayDeque<>();
     private KafkaStreams streams;
+    private Enrichment enrichment;
 
     public StreamsService(PatrolConfig config, Clock clock) {
         this.config = config.requireForStreams();
@@ -46,6 +47,10 @@ public final class StreamsService implements AutoCloseable {
 
     public StreamsService start() {
         String prefix = config.kafka().topicPrefix();
+        // Rules and GeoIP data first: a mistake there should stop the start before anything touches Kafka.
+        RuleBook rules = RuleBook.load(config.streams().rulesFile());
+        enrichment = Enrichment.open(config);
+        var topology = DetectionTopology.build(new DetectionTopology.Settings(enrichment.enricher(), rules, prefix, clock));
         try (Admin admin = Admin.create(config.kafka().clientConfig())) {
             TopicCreator.ensure(admin, Topics.ownedBy(Owner.STREAMS), prefix);
             List<String> sources = List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name());
@@ -53,8 +58,6 @@ public final class StreamsService implements AutoCloseable {
                 throw new IllegalStateException("source topics " + sources + " do not exist after 5 minutes; start ingest first");
             }
         }
-        var topology = DetectionTopology.build(new DetectionTopology.Settings(
-                new NetworkModel(config.network().corporateCidrs()), prefix, clock));
         streams = new KafkaStreams(topology, properties(config));
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
         streams.setStateListener((next, previous) -> {
@@ -63,13 +66,12 @@ public final class StreamsService implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        LOG.info("streams starting applicationId={} corporateNetworks={}", config.streams().applicationId(),
-                config.network().corporateCidrs());
+        LOG.info("streams starting applicationId={} corporateNetworks={} rules={}", config.streams().applicationId(),
+                config.network().corporateCidrs(), rules.all().stream().filter(r -> r.enabled()).map(r -> r.id()).toList());
         streams.start();
         return this;
     }
 
-    @SuppressWarnings("deprecation") // the global-handler switch is deprecated only because 5.0 makes it the default
     static Properties properties(PatrolConfig config) {
         Properties props = new Properties();
         props.putAll(config.kafka().clientConfig());
@@ -78,8 +80,6 @@ public final class StreamsService implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.putAll(DeadLetterExceptionHandler.properties(config.kafka().topicPrefix() + Topics.DEAD_LETTERS.name()));
-        // Route failures of the global thread through the same handler (the default from Kafka 5.0 on).
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Findings should reach people quickly; the EOS default of 100 ms is kept explicit here for that reason.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         return props;
@@ -114,6 +114,9 @@ public final class StreamsService implements AutoCloseable {
     public void close() {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
+        }
+        if (enrichment != null) {
+            enrichment.close();
         }
         stopped.countDown();
     }

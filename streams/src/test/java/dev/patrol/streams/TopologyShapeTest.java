@@ -2,27 +2,52 @@ package dev.patrol.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.patrol.model.net.Cidr;
-import dev.patrol.streams.network.NetworkModel;
+import dev.patrol.model.event.NetworkClass;
+import dev.patrol.model.event.NetworkContext;
+import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Renaming a store or repartition topic orphans its state in a running deployment; this test makes such a change
- * a reviewed one.
+ * Renaming a store or repartition topic orphans its state in a running deployment; this test makes such a change a
+ * reviewed one: the full list of stores and internal topics is spelt out here.
  */
 class TopologyShapeTest {
 
     @Test
     void shouldKeepStoreAndRepartitionNamesStable() {
         var topology = DetectionTopology.build(new DetectionTopology.Settings(
-                new NetworkModel(List.of(Cidr.parse("10.0.0.0/8"))), "", Clock.systemUTC()));
-
+                ip -> new NetworkContext(null, NetworkClass.MISSING, null, null, null, null, null, null, null, null),
+                RuleBook.load(Optional.empty()), "", Clock.systemUTC()));
         String description = topology.describe().toString();
 
-        assertThat(description).contains("tokens-store", "offnet-by-token-repartition", "audit-source",
-                "tokens-source", "offnet-join-token", "findings-sink", "deadletter-sink-0");
-        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-", "KSTREAM-SOURCE-");
+        var stores = new TreeSet<String>();
+        Matcher storeMatcher = Pattern.compile("stores: \\[([^\\]]*)\\]").matcher(description);
+        while (storeMatcher.find()) {
+            for (String store : storeMatcher.group(1).split(",\\s*")) {
+                if (!store.isBlank()) {
+                    stores.add(store.strip());
+                }
+            }
+        }
+        var repartitions = new TreeSet<String>();
+        Matcher topicMatcher = Pattern.compile("([\\w.-]+-repartition)").matcher(description);
+        while (topicMatcher.find()) {
+            repartitions.add(topicMatcher.group(1));
+        }
+
+        assertThat(stores).containsExactly("anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
+                "ghost-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
+                "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-suppress-store",
+                "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
+                "travel-suppress-store", "useragent-suppress-store");
+        assertThat(repartitions).containsExactly("multiident-by-source-repartition", "newasn-by-owner-repartition",
+                "newcountry-by-owner-repartition", "sensitive-by-user-repartition", "token-use-by-token-repartition",
+                "travel-by-owner-repartition");
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }
 }

@@ -3,65 +3,96 @@ package dev.patrol.ingest.inventory;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
 import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.PersonalAccessToken;
+import dev.patrol.model.event.TokenLifecycleEvent;
+import dev.patrol.model.event.TokenLifecycleEvent.Kind;
 import dev.patrol.model.topic.Topics;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes inventory changes to the compacted tokens and users topics: a token whose listing changed is written
- * again, a token that disappeared gets a tombstone, but only when the scan was complete, since a user whose
- * call failed would otherwise look as if all their tokens were gone.
+ * Turns each scan into writes: lifecycle events on the lifecycle topic, changed tokens and tombstones on the
+ * compacted tokens topic, new, changed and removed users on the users topic (rules in {@link InventoryDiff}).
+ *
+ * <p>All of one scan's writes go in one transaction, so a crash never leaves an event without its token record or
+ * the other way round; the state moves on only once the transaction committed, so a failed publish is simply found
+ * again by the next scan. Not thread-safe: one caller (the ingest loop) publishes.
  */
 public final class InventoryPublisher {
 
-    private final String organization;
-    private final Map<String, PersonalAccessToken> known;
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryPublisher.class);
 
-    /** What a publish did. */
-    public record Result(int written, int removed, boolean complete) {
+    private final String organization;
+    private InventoryState state;
+
+    /**
+     * What a publish did.
+     *
+     * @param written  token records written (new, changed, or re-stamped with an event)
+     * @param removed  token tombstones written
+     * @param complete whether every user and every user's tokens were listed
+     * @param events   lifecycle events written
+     */
+    public record Result(int written, int removed, boolean complete, int events, int usersWritten, int usersRemoved) {
     }
 
-    /** {@code restored}: the organization's tokens as the tokens topic last held them. */
-    public InventoryPublisher(String organization, Map<String, PersonalAccessToken> restored) {
+    /**
+     * @param restoredTokens the organization's tokens as the tokens topic last held them
+     * @param restoredUsers  the organization's users as the users topic last held them ({@link InventoryRestore})
+     */
+    public InventoryPublisher(String organization, Map<String, PersonalAccessToken> restoredTokens,
+                              Map<String, OrgUser> restoredUsers) {
         this.organization = organization;
-        this.known = new HashMap<>(restored);
+        this.state = InventoryState.restored(restoredTokens, restoredUsers);
     }
 
     public int knownTokens() {
-        return known.size();
+        return state.tokens().size();
     }
 
     public Result publish(InventoryScanner.Snapshot snapshot, TransactionalPublisher publisher) throws InterruptedException {
-        Map<String, PersonalAccessToken> next = new HashMap<>(known);
-        int[] counts = new int[2];
-        publisher.inTransaction(sender -> {
-            for (var user : snapshot.users()) {
-                sender.send(Topics.USERS, user.descriptor(), new OrgUser(organization, user, snapshot.observedAt()),
-                        snapshot.observedAt());
-            }
-            for (PersonalAccessToken token : snapshot.tokens().values()) {
-                PersonalAccessToken previous = known.get(token.authorizationId());
-                if (previous == null || changed(previous, token)) {
+        boolean baseline = state.isEmpty();
+        InventoryDiff.Changes changes = InventoryDiff.diff(organization, state, snapshot);
+        Instant at = snapshot.observedAt();
+        if (!changes.nothingToWrite()) {
+            publisher.inTransaction(sender -> {
+                for (TokenLifecycleEvent event : changes.events()) {
+                    sender.send(Topics.TOKEN_LIFECYCLE, event.authorizationId(), event, at);
+                }
+                for (PersonalAccessToken token : changes.tokenUpserts()) {
                     sender.send(Topics.TOKENS, token.authorizationId(), token, eventTime(token));
-                    next.put(token.authorizationId(), token);
-                    counts[0]++;
                 }
-            }
-            if (snapshot.complete()) {
-                for (String gone : known.keySet()) {
-                    if (!snapshot.tokens().containsKey(gone)) {
-                        sender.send(Topics.TOKENS, gone, null, snapshot.observedAt());
-                        next.remove(gone);
-                        counts[1]++;
-                    }
+                for (String gone : changes.tokenTombstones()) {
+                    sender.send(Topics.TOKENS, gone, null, at);
                 }
-            }
-        });
-        known.clear();
-        known.putAll(next);
-        return new Result(counts[0], counts[1], snapshot.complete());
+                for (OrgUser user : changes.userUpserts()) {
+                    sender.send(Topics.USERS, user.user().descriptor(), user, at);
+                }
+                for (String gone : changes.userTombstones()) {
+                    sender.send(Topics.USERS, gone, null, at);
+                }
+            });
+        }
+        state = changes.next();
+
+        if (baseline) {
+            LOG.info("inventory baseline recorded org={} tokens={} users={}: tokens that existed before the first "
+                    + "scan are not reported as created", organization, changes.tokenUpserts().size(),
+                    changes.userUpserts().size());
+        } else if (!changes.events().isEmpty()) {
+            LOG.info("inventory changed org={} created={} updated={} revoked={} expired={} disappeared={} "
+                            + "ownerRemoved={} usersWritten={} usersRemoved={}", organization,
+                    changes.count(Kind.CREATED), changes.count(Kind.UPDATED), changes.count(Kind.REVOKED),
+                    changes.count(Kind.EXPIRED), changes.count(Kind.DISAPPEARED), changes.count(Kind.OWNER_REMOVED),
+                    changes.userUpserts().size(), changes.userTombstones().size());
+        }
+        if (LOG.isDebugEnabled()) {
+            changes.events().forEach(event -> LOG.debug("token lifecycle org={} authorizationId={} kind={} changes={}",
+                    organization, event.authorizationId(), event.kind(), event.changes()));
+        }
+        return new Result(changes.tokenUpserts().size(), changes.tokenTombstones().size(), snapshot.complete(),
+                changes.events().size(), changes.userUpserts().size(), changes.userTombstones().size());
     }
 
     /**
@@ -72,9 +103,5 @@ public final class InventoryPublisher {
     static Instant eventTime(PersonalAccessToken token) {
         Instant validFrom = token.token().validFrom();
         return validFrom != null && validFrom.isBefore(token.observedAt()) ? validFrom : token.observedAt();
-    }
-
-    private static boolean changed(PersonalAccessToken previous, PersonalAccessToken current) {
-        return !Objects.equals(previous.token(), current.token()) || !Objects.equals(previous.owner(), current.owner());
     }
 }

@@ -1,20 +1,27 @@
 package dev.patrol.streams.detection;
 
-import dev.patrol.model.event.AuditEvent;
 import dev.patrol.model.event.DeadLetter;
+import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.PersonalAccessToken;
+import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
 import java.util.function.Consumer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 
 /**
- * What every detection builds on, created once by the composer: normalised audit events keyed by entry id, and
- * the PAT inventory as a table keyed by {@code authorizationId}.
+ * What every detection builds on, created once by the composer.
  *
+ * @param audit       every enriched audit event, keyed by entry id
+ * @param tokenUses   PAT uses joined with the inventory, keyed by authorizationId ({@code unattributed:<userId>} when
+ *                    the entry names no token), so per-token state needs no further repartition
+ * @param tokens      the inventory, keyed by authorizationId
+ * @param rules       every rule's settings (a detection may read another's list, e.g. sensitive operations)
  * @param clock       stamps {@code detectedAt}; fixed in tests so output can be asserted exactly
- * @param deadLetters where a detection sends records it cannot evaluate (each call adds a branch to the DLQ sink)
+ * @param deadLetters where a detection sends records it cannot evaluate
  */
-public record DetectionInputs(KStream<String, AuditEvent> audit, KTable<String, PersonalAccessToken> tokens,
-                              Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters) {
+public record DetectionInputs(StreamsBuilder builder, KStream<String, EnrichedAuditEvent> audit,
+                              KStream<String, TokenUse> tokenUses, KTable<String, PersonalAccessToken> tokens,
+                              RuleBook rules, Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters) {
 }

@@ -29,10 +29,13 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     private String topic = Topics.DEAD_LETTERS.name();
 
     /** The Streams properties that route failed records to {@code deadLetterTopic}; tests use the same ones. */
+    @SuppressWarnings("deprecation") // the global-handler switch is deprecated only because 5.0 makes it the default
     public static Map<String, Object> properties(String deadLetterTopic) {
         return Map.of(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
+                // Route failures of the global thread through the same handler.
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                 TOPIC_CONFIG, deadLetterTopic);
     }
 

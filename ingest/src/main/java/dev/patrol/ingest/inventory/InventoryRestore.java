@@ -1,0 +1,30 @@
+package dev.patrol.ingest.inventory;
+
+import dev.patrol.ingest.kafka.TopicReader;
+import dev.patrol.model.event.OrgUser;
+import dev.patrol.model.topic.Topics;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads the users topic back at start, next to the tokens the ingest service restores: without it the first scan
+ * after a restart would rewrite every user and could not tell a user removed while the service was down.
+ */
+public final class InventoryRestore {
+
+    private InventoryRestore() {
+    }
+
+    /** The organization's users as the users topic holds them now ({@code read_committed}), by descriptor. */
+    public static Map<String, OrgUser> users(Map<String, Object> clientConfig, String topicPrefix, String organization) {
+        Map<String, OrgUser> users = new HashMap<>();
+        TopicReader.readToEnd(clientConfig, Topics.USERS, topicPrefix + Topics.USERS.name(), (key, value) -> {
+            if (value == null) {
+                users.remove(key);
+            } else if (organization.equals(value.organization())) {
+                users.put(key, value);
+            }
+        });
+        return users;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.patrol.streams.detection;
+
+import static dev.patrol.streams.detection.DetectionHarness.T0;
+import static dev.patrol.streams.detection.DetectionHarness.entry;
+import static dev.patrol.streams.detection.DetectionHarness.pat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patrol.model.event.NetworkClass;
+import dev.patrol.model.event.Severity;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** PAT-ANON-06 on the production topology: positive, negative and edge cases. */
+class AnonymousSourceUseTest {
+
+
+    static final String TOKEN = "11111111-2222-4333-8444-555555555555";
+    static final String REVOKED = "33333333-2222-4333-8444-555555555555";
+    static final String EXPIRED = "44444444-2222-4333-8444-555555555555";
+    static final String GHOST = "99999999-0000-4000-8000-000000000000";
+    static final String TOR_IP = "185.220.101.34";
+    static final String VPN_IP = "45.83.64.1";
+    static final String CLOUD_IP = "52.10.0.1";
+
+    DetectionHarness harness;
+
+    @BeforeEach
+    void setUp() {
+        harness = new DetectionHarness(new TestNetwork()
+                .corporate("10.0.0.0/8")
+                .at(TOR_IP, NetworkClass.TOR, "DE", null, 51, 9, 100, 60729, "Tor exit")
+                .at(VPN_IP, NetworkClass.ANONYMIZER, "NL", null, 52, 4, 100, 9009, "M247")
+                .at(CLOUD_IP, NetworkClass.HOSTING, "US", null, 45, -119, 100, 16509, "Amazon"))
+                .token(pat(TOKEN, "read-code", "vso.code", "jane@contoso.example"))
+                .token(pat(REVOKED, "old-bot", "vso.code", "bob@contoso.example", false,
+                        T0.minus(Duration.ofDays(30)), T0.plus(Duration.ofDays(30)), T0.minus(Duration.ofHours(3))))
+                .token(pat(EXPIRED, "stale", "vso.code", "bob@contoso.example", true,
+                        T0.minus(Duration.ofDays(30)), T0.minus(Duration.ofDays(2)), T0.minus(Duration.ofDays(3))));
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+    }
+
+    static final String RULE = AnonymousSourceUse.RULE_ID;
+
+    @Test
+    void shouldRaiseTorAndAnonymizerAndKeepHostingAtBase() {
+        harness.use(entry("a1").pat("PAT", TOKEN).from(TOR_IP))
+                .use(entry("a2").pat("PAT", TOKEN).from(VPN_IP))
+                .use(entry("a3").pat("PAT", TOKEN).from(CLOUD_IP));
+
+        assertThat(harness.findingsOf(RULE)).extracting(f -> f.evidence().get("sourceKind") + "=" + f.severity())
+                .containsExactly("tor=HIGH", "anonymizer=HIGH", "hosting=MEDIUM");
+    }
+
+    @Test
+    void shouldStaySilentForPublicCorporateAndCookieUse() {
+        harness.use(entry("a4").pat("PAT", TOKEN).from("203.0.113.4"))
+                .use(entry("a5").pat("PAT", TOKEN).from("10.0.0.5"))
+                .use(entry("a6").mechanism("AAD_Cookie").from(TOR_IP));
+
+        assertThat(harness.findingsOf(RULE)).isEmpty();
+    }
+}
