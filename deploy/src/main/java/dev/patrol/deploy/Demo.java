@@ -87,7 +87,7 @@ final class Demo implements AutoCloseable {
                 PatrolConfig.NetworkSettings.corporate(corporate),
                 new PatrolConfig.GeoIpSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         4096, Duration.ofMinutes(1)),
-                new PatrolConfig.StreamsSettings("patrol-demo-streams", dataDir.resolve("streams-state")),
+                new PatrolConfig.StreamsSettings("patrol-demo-streams", dataDir.resolve("streams-state"), Optional.empty()),
                 new PatrolConfig.AlertsSettings(options.webhooks(), true, "patrol-demo-alerts"),
                 new PatrolConfig.AuditStreamSettings(false, "127.0.0.1", 0, 5 * 1024 * 1024, Optional.empty(),
                         Optional.empty()),

@@ -6,6 +6,7 @@ import dev.patrol.kafka.embedded.EmbeddedKafkaException;
 import dev.patrol.model.config.ConfigException;
 import dev.patrol.model.config.PatrolConfig;
 import dev.patrol.streams.StreamsService;
+import dev.patrol.streams.rules.RuleException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class PatrolCli {
             err.println("patrol: " + e.getMessage());
             err.println("Run 'patrol --help' for usage.");
             return EXIT_USAGE;
-        } catch (ConfigException e) {
+        } catch (ConfigException | RuleException e) {
             err.println("patrol: " + e.getMessage());
             return EXIT_USAGE;
         } catch (EmbeddedKafkaException e) {

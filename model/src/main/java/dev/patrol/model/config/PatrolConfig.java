@@ -87,8 +87,12 @@ public record PatrolConfig(
                                       Optional<Secret> hecToken, Optional<Secret> eventGridKey) {
     }
 
-    /** The Kafka Streams application. */
-    public record StreamsSettings(String applicationId, Path stateDir) {
+    /**
+     * The Kafka Streams application.
+     *
+     * @param rulesFile the detection rules; the bundled rules.yaml when absent
+     */
+    public record StreamsSettings(String applicationId, Path stateDir, Optional<Path> rulesFile) {
     }
 
     /** Where findings go. */
@@ -215,7 +219,8 @@ public record PatrolConfig(
 
         StreamsSettings streams = new StreamsSettings(
                 source.string("streams.applicationId", "patrol-streams"),
-                Path.of(source.string("streams.stateDir", ".patrol/streams-state")));
+                Path.of(source.string("streams.stateDir", ".patrol/streams-state")),
+                existingFile(source, "streams.rulesFile"));
 
         AlertsSettings alerts = new AlertsSettings(
                 source.urls("alerts.webhooks"),
