@@ -5,6 +5,9 @@ import dev.patrol.ingest.ado.AdoAuthException;
 import dev.patrol.ingest.ado.AdoEndpoints;
 import dev.patrol.ingest.ado.AdoHttpClient;
 import dev.patrol.ingest.audit.AuditLogReader;
+import dev.patrol.ingest.dedupe.SeenEntries;
+import dev.patrol.ingest.stream.AuditStreamReceiver;
+import dev.patrol.ingest.stream.StreamedEntryPublisher;
 import dev.patrol.ingest.audit.AuditPoll;
 import dev.patrol.ingest.audit.AuditWindowPlanner;
 import dev.patrol.ingest.inventory.InventoryPublisher;
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    /** How long entry ids are remembered across sources: longer than an audit stream's 7-day catch-up. */
+    static final Duration DEDUPE_WINDOW = Duration.ofDays(8);
     /** Backlogs are read in slices of this size, each its own transaction. */
     static final Duration MAX_WINDOW = Duration.ofHours(6);
 
@@ -52,6 +57,7 @@ public final class IngestService implements AutoCloseable {
     /** Opened by close(): ends the pause between polls at once, without interrupting Kafka or HTTP calls. */
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<java.net.URI> streamReceiverUrl = new AtomicReference<>();
     private volatile boolean running = true;
     private Thread worker;
 
@@ -70,6 +76,11 @@ public final class IngestService implements AutoCloseable {
         return this;
     }
 
+    /** Where the audit-stream receiver listens, once started (empty when streams are off). */
+    public java.util.Optional<java.net.URI> streamReceiverUrl() {
+        return java.util.Optional.ofNullable(streamReceiverUrl.get());
+    }
+
     /** Non-null once the service stopped on an error it cannot recover from. */
     public Throwable failure() {
         return failure.get();
@@ -86,15 +97,27 @@ public final class IngestService implements AutoCloseable {
         var client = new AdoHttpClient(config.ado().pat().orElseThrow(), config.ado().requestTimeout());
         var clientConfig = config.kafka().clientConfig();
         String prefix = config.kafka().topicPrefix();
+        AuditStreamReceiver receiver = null;
+        TransactionalPublisher streamPublisher = null;
         try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
             AuditCheckpoint checkpoint = restoreCheckpoint(clientConfig, prefix, org);
+            SeenEntries seen = SeenEntries.restore(clientConfig, prefix + Topics.AUDIT.name(), DEDUPE_WINDOW, clock);
+            if (config.auditStream().enabled()) {
+                // Its own transactional id: the receiver's threads must not share the poller's transactions.
+                streamPublisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org + "-stream", prefix);
+                receiver = AuditStreamReceiver.start(config.auditStream(),
+                        new StreamedEntryPublisher(org, streamPublisher, seen), clock);
+                streamReceiverUrl.set(receiver.baseUrl());
+                LOG.info("audit stream receiver listening org={} url={} splunkHec={} eventGrid={}", org, receiver.baseUrl(),
+                        config.auditStream().hecToken().isPresent(), config.auditStream().eventGridKey().isPresent());
+            }
             var inventory = new InventoryPublisher(org, restoreTokens(clientConfig, prefix, org),
                     InventoryRestore.users(clientConfig, prefix, org));
             LOG.info("ingest started org={} resumeFrom={} knownTokens={} auditBaseUrl={} vsspsBaseUrl={}",
                     org, checkpoint.windowEnd(), inventory.knownTokens(), config.ado().auditBaseUrl(),
                     config.ado().vsspsBaseUrl());
             var poll = new AuditPoll(org, new AuditLogReader(endpoints, client, config.ingest().batchSize()),
-                    new AuditWindowPlanner(config.ingest().overlap(), MAX_WINDOW), clock, checkpoint);
+                    new AuditWindowPlanner(config.ingest().overlap(), MAX_WINDOW), clock, checkpoint, seen);
             var scanner = new InventoryScanner(org, endpoints, client, clock, config.ingest().inventoryConcurrency(),
                     config.ingest().includeSshKeys());
 
@@ -141,6 +164,10 @@ public final class IngestService implements AutoCloseable {
                     sleep(config.ingest().pollInterval());
                 }
             }
+        } catch (java.io.IOException e) {
+            failure.set(e);
+            LOG.error("ingest stopped: the audit stream receiver cannot listen on {}:{} ({})",
+                    config.auditStream().bindAddress(), config.auditStream().port(), e.getMessage());
         } catch (ProducerFencedException e) {
             failure.set(e);
             LOG.error("ingest stopped: another ingester for org={} took over (transactional id fenced)", org);
@@ -150,6 +177,12 @@ public final class IngestService implements AutoCloseable {
             failure.set(e);
             LOG.error("ingest stopped on an unexpected error org={}", org, e);
         } finally {
+            if (receiver != null) {
+                receiver.close();
+            }
+            if (streamPublisher != null) {
+                streamPublisher.close();
+            }
             stopped.countDown();
             LOG.info("ingest stopped org={}", org);
         }

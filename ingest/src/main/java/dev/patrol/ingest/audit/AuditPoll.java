@@ -1,6 +1,7 @@
 package dev.patrol.ingest.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patrol.ingest.dedupe.SeenEntries;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
 import dev.patrol.model.ado.AdoAuditEntry;
 import dev.patrol.model.event.AuditCheckpoint;
@@ -32,15 +33,21 @@ public final class AuditPoll {
     private final AuditLogReader reader;
     private final AuditWindowPlanner planner;
     private final Clock clock;
+    private final SeenEntries seen;
     private AuditCheckpoint checkpoint;
 
     /** What one poll did. */
     public record Result(AuditWindowPlanner.Window window, int fetched, int produced, int duplicates, int deadLetters) {
     }
 
+    /**
+     * @param seen ids already stored by any source (this poller, or the audit-stream receiver): an entry there is
+     *             counted as a duplicate and not produced again
+     */
     public AuditPoll(String organization, AuditLogReader reader, AuditWindowPlanner planner, Clock clock,
-                     AuditCheckpoint restored) {
+                     AuditCheckpoint restored, SeenEntries seen) {
         this.organization = organization;
+        this.seen = seen;
         this.reader = reader;
         this.planner = planner;
         this.clock = clock;
@@ -60,6 +67,21 @@ public final class AuditPoll {
         Map<String, Instant> recent = new HashMap<>(checkpoint.recentIds());
         int[] counts = new int[3]; // produced, duplicates, dead letters
         Instant receivedAt = clock.instant();
+        java.util.List<String> claimed = new java.util.ArrayList<>();
+        try {
+            publish(publisher, window, entries, recent, counts, receivedAt, claimed);
+        } catch (InterruptedException | RuntimeException e) {
+            seen.release(claimed); // not stored after all: the next read of this window must store them
+            throw e;
+        }
+        checkpoint = new AuditCheckpoint(organization, window.end(), recent);
+        seen.prune(receivedAt);
+        return new Result(window, entries.size(), counts[0], counts[1], counts[2]);
+    }
+
+    private void publish(TransactionalPublisher publisher, AuditWindowPlanner.Window window,
+                         java.util.List<JsonNode> entries, Map<String, Instant> recent, int[] counts,
+                         Instant receivedAt, java.util.List<String> claimed) throws InterruptedException {
         publisher.inTransaction(sender -> {
             for (JsonNode node : entries) {
                 String id = node.path("id").isTextual() ? node.get("id").asText() : null;
@@ -83,6 +105,12 @@ public final class AuditPoll {
                     failureClass = e.getClass().getSimpleName();
                 }
                 Instant eventTime = parsed != null ? parsed.timestamp() : receivedAt;
+                recent.put(id, eventTime);
+                if (!seen.claim(id, eventTime)) {
+                    counts[1]++; // stored already, by the audit stream
+                    continue;
+                }
+                claimed.add(id);
                 // The raw topic keeps every entry with an id, parsable or not, so a parser fix can replay it.
                 sender.send(Topics.AUDIT_RAW, id, new RawAuditEntry(organization, AuditSource.POLL, receivedAt, node), eventTime);
                 if (parsed != null) {
@@ -93,7 +121,6 @@ public final class AuditPoll {
                     counts[2]++;
                     LOG.warn("audit entry sent to dead-letter topic org={} entryId={} error={}", organization, id, failureClass);
                 }
-                recent.put(id, eventTime);
             }
             // Only ids that the next window will read again need remembering.
             Instant keepFrom = window.end().minus(planner.overlap());
@@ -101,8 +128,6 @@ public final class AuditPoll {
             sender.send(Topics.INGEST_CHECKPOINTS, organization,
                     new AuditCheckpoint(organization, window.end(), recent), window.end());
         });
-        checkpoint = new AuditCheckpoint(organization, window.end(), recent);
-        return new Result(window, entries.size(), counts[0], counts[1], counts[2]);
     }
 
     private static DeadLetter deadLetter(String reason, String errorClass, JsonNode node, Instant at) {

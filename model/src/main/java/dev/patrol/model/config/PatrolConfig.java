@@ -212,7 +212,7 @@ public record PatrolConfig(
         AuditStreamSettings auditStream = new AuditStreamSettings(
                 source.bool("auditStream.enabled", false),
                 source.string("auditStream.bindAddress", "0.0.0.0"),
-                source.integer("auditStream.port", 8088, 1, 65535),
+                source.integer("auditStream.port", 8088, 0, 65535),
                 source.integer("auditStream.maxBodyBytes", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
                 secret(source, "auditStream.hecTokenEnv", "ADO_STREAM_HEC_TOKEN", "auditStream.hecTokenFile"),
                 secret(source, "auditStream.eventGridKeyEnv", "ADO_STREAM_EVENTGRID_KEY", "auditStream.eventGridKeyFile"));
