@@ -3,9 +3,7 @@ package dev.patrol.deploy;
 import dev.patrol.alerts.AlertsService;
 import dev.patrol.ingest.IngestService;
 import dev.patrol.kafka.embedded.EmbeddedKafkaBroker;
-import dev.patrol.model.Secret;
 import dev.patrol.model.config.PatrolConfig;
-import dev.patrol.model.net.Cidr;
 import dev.patrol.simulator.AdoSimulator;
 import dev.patrol.simulator.SimulatorConfig;
 import dev.patrol.streams.StreamsService;
@@ -19,9 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -73,26 +73,35 @@ final class Demo implements AutoCloseable {
         return new Demo(options, out);
     }
 
-    /** The configuration the demo's services run with: the simulator stands where ADO would. */
+    /**
+     * The configuration the demo's services run with: the simulator stands where ADO would. Built through the same
+     * loader and environment overrides an operator uses, so the demo exercises the real configuration path.
+     */
     static PatrolConfig configFor(AdoSimulator simulator, String bootstrapServers, Path dataDir, Options options) {
         var org = simulator.org();
-        List<Cidr> corporate = org.corporateCidrs().stream().map(Cidr::parse).toList();
         var simulatorConfig = SimulatorConfig.defaults();
-        return new PatrolConfig(
-                org.organization(),
-                new PatrolConfig.AdoSettings(simulator.baseUrl(), simulator.baseUrl(),
-                        Optional.of(Secret.of(simulatorConfig.pat())), "the simulator's PAT", Duration.ofSeconds(10)),
-                new PatrolConfig.IngestSettings(Duration.ofSeconds(5), Duration.ofMinutes(15), 100,
-                        Duration.ofMinutes(1), simulatorConfig.history().plusHours(1), 4, false),
-                PatrolConfig.NetworkSettings.corporate(corporate),
-                new PatrolConfig.GeoIpSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        4096, Duration.ofMinutes(1)),
-                new PatrolConfig.StreamsSettings("patrol-demo-streams", dataDir.resolve("streams-state"), Optional.empty()),
-                new PatrolConfig.AlertsSettings(options.webhooks(), true, "patrol-demo-alerts"),
-                new PatrolConfig.AuditStreamSettings(false, "127.0.0.1", 0, 5 * 1024 * 1024, Optional.empty(),
-                        Optional.empty()),
-                new PatrolConfig.KafkaSettings(Optional.of(bootstrapServers), options.topicPrefix(),
-                        dataDir.resolve("kafka"), 0, Map.of()));
+        Map<String, String> env = new HashMap<>();
+        env.put("PATROL_ORGANIZATION", org.organization());
+        env.put("PATROL_ADO_AUDIT_BASE_URL", simulator.baseUrl().toString());
+        env.put("PATROL_ADO_VSSPS_BASE_URL", simulator.baseUrl().toString());
+        env.put("PATROL_ADO_REQUEST_TIMEOUT", "10s");
+        env.put("ADO_PAT", simulatorConfig.pat());
+        env.put("PATROL_INGEST_POLL_INTERVAL", "5s");
+        env.put("PATROL_INGEST_BATCH_SIZE", "100");
+        env.put("PATROL_INGEST_INVENTORY_INTERVAL", "1m");
+        env.put("PATROL_INGEST_INITIAL_LOOKBACK", simulatorConfig.history().plusHours(1).toMinutes() + "m");
+        env.put("PATROL_NETWORK_CORPORATE_CIDRS", String.join(",", org.corporateCidrs()));
+        env.put("PATROL_STREAMS_APPLICATION_ID", "patrol-demo-streams");
+        env.put("PATROL_STREAMS_STATE_DIR", dataDir.resolve("streams-state").toString());
+        env.put("PATROL_ALERTS_CONSUMER_GROUP", "patrol-demo-alerts");
+        env.put("PATROL_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (!options.topicPrefix().isEmpty()) {
+            env.put("PATROL_KAFKA_TOPIC_PREFIX", options.topicPrefix());
+        }
+        if (!options.webhooks().isEmpty()) {
+            env.put("PATROL_ALERTS_WEBHOOKS", options.webhooks().stream().map(URI::toString).collect(Collectors.joining(",")));
+        }
+        return PatrolConfig.load(Optional.empty(), env);
     }
 
     PatrolConfig config() {

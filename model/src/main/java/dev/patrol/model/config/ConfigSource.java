@@ -185,6 +185,52 @@ public final class ConfigSource {
         return out;
     }
 
+    /** A duration that must be greater than zero. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        Duration value = duration(key, defaultValue);
+        if (value.isZero()) {
+            throw new ConfigException("config key " + key + ": must be greater than zero");
+        }
+        return value;
+    }
+
+    /** A path that, when set, must name an existing regular file. */
+    public Optional<Path> existingFile(String key) {
+        Optional<Path> path = optionalString(key).map(Path::of);
+        if (path.isPresent() && !Files.isRegularFile(path.get())) {
+            throw new ConfigException("config key " + key + ": file " + path.get() + " does not exist or is not a file");
+        }
+        return path;
+    }
+
+    /**
+     * A secret read from the file at {@code fileKey} when set, else from the environment variable named by
+     * {@code envKey} (default {@code defaultEnv}). Secrets never sit in the config file itself.
+     */
+    public Optional<dev.patrol.model.Secret> secret(String envKey, String defaultEnv, String fileKey) {
+        Optional<Path> file = optionalString(fileKey).map(Path::of);
+        String envName = string(envKey, defaultEnv);
+        if (file.isPresent()) {
+            try {
+                String text = Files.readString(file.get());
+                if (text.isBlank()) {
+                    throw new ConfigException("config key " + fileKey + ": file " + file.get() + " is empty");
+                }
+                return Optional.of(dev.patrol.model.Secret.of(text));
+            } catch (IOException e) {
+                throw new ConfigException("config key " + fileKey + ": cannot read " + file.get() + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+        String value = env.get(envName);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(dev.patrol.model.Secret.of(value));
+    }
+
+    /** Where {@link #secret} looks, for messages: "file X" or "environment Y". */
+    public String secretSource(String envKey, String defaultEnv, String fileKey) {
+        return optionalString(fileKey).map(f -> "file " + f).orElse("environment " + string(envKey, defaultEnv));
+    }
+
     /** The raw environment, for pass-through blocks such as {@code KAFKA_*}. */
     public Map<String, String> environment() {
         return env;

@@ -34,11 +34,6 @@ public record PatrolConfig(
 
     private static final Pattern ORGANIZATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
-    /** Where ADO is and how to authenticate. */
-    public record AdoSettings(URI auditBaseUrl, URI vsspsBaseUrl, Optional<Secret> pat, String patSource,
-                              Duration requestTimeout) {
-    }
-
     /**
      * Audit polling and inventory scanning.
      *
@@ -95,13 +90,6 @@ public record PatrolConfig(
     public record StreamsSettings(String applicationId, Path stateDir, Optional<Path> rulesFile) {
     }
 
-    /** Where findings go. */
-    public record AlertsSettings(List<URI> webhooks, boolean printFindings, String consumerGroup) {
-        public AlertsSettings {
-            webhooks = List.copyOf(webhooks);
-        }
-    }
-
     /**
      * The Kafka cluster. No bootstrap servers means "use the embedded broker" on {@code embeddedPort}, data in
      * {@code embeddedDataDir}. {@code clientProperties} pass through untouched to every client (TLS, SASL, ...).
@@ -156,40 +144,14 @@ public record PatrolConfig(
                     + "' is not an Azure DevOps organization name (letters, digits, '-', '_', '.')");
         }
 
-        String patEnv = source.string("ado.patEnv", "ADO_PAT");
-        Optional<String> patFile = source.optionalString("ado.patFile");
-        Optional<Secret> pat;
-        String patSource;
-        if (patFile.isPresent()) {
-            Path path = Path.of(patFile.get());
-            try {
-                String text = Files.readString(path);
-                if (text.isBlank()) {
-                    throw new ConfigException("config key ado.patFile: file " + path + " is empty");
-                }
-                pat = Optional.of(Secret.of(text));
-            } catch (IOException e) {
-                throw new ConfigException("config key ado.patFile: cannot read " + path + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-            patSource = "file " + path;
-        } else {
-            String value = source.environment().get(patEnv);
-            pat = value == null || value.isBlank() ? Optional.empty() : Optional.of(Secret.of(value));
-            patSource = "environment " + patEnv;
-        }
-        AdoSettings ado = new AdoSettings(
-                source.url("ado.auditBaseUrl", "https://auditservice.dev.azure.com"),
-                source.url("ado.vsspsBaseUrl", "https://vssps.dev.azure.com"),
-                pat, patSource,
-                positive(source, "ado.requestTimeout", Duration.ofSeconds(30)));
+        AdoSettings ado = AdoSettings.bind(source);
 
         IngestSettings ingest = new IngestSettings(
-                positive(source, "ingest.pollInterval", Duration.ofMinutes(1)),
+                source.positiveDuration("ingest.pollInterval", Duration.ofMinutes(1)),
                 source.duration("ingest.overlap", Duration.ofMinutes(15)),
                 source.integer("ingest.batchSize", 500, 1, 100_000),
-                positive(source, "ingest.inventoryInterval", Duration.ofHours(1)),
-                positive(source, "ingest.initialLookback", Duration.ofHours(24)),
+                source.positiveDuration("ingest.inventoryInterval", Duration.ofHours(1)),
+                source.positiveDuration("ingest.initialLookback", Duration.ofHours(24)),
                 source.integer("ingest.inventoryConcurrency", 4, 1, 64),
                 source.bool("ingest.includeSshKeys", false));
 
@@ -199,33 +161,30 @@ public record PatrolConfig(
                 asns(source, "network.trustedAsns"),
                 asns(source, "network.hostingAsns"),
                 asns(source, "network.anonymizerAsns"),
-                existingFile(source, "network.torExitListFile"));
+                source.existingFile("network.torExitListFile"));
 
         GeoIpSettings geoip = new GeoIpSettings(
-                existingFile(source, "geoip.cityDatabase"),
-                existingFile(source, "geoip.asnDatabase"),
-                existingFile(source, "geoip.anonymousIpDatabase"),
-                existingFile(source, "geoip.ispDatabase"),
+                source.existingFile("geoip.cityDatabase"),
+                source.existingFile("geoip.asnDatabase"),
+                source.existingFile("geoip.anonymousIpDatabase"),
+                source.existingFile("geoip.ispDatabase"),
                 source.integer("geoip.cacheSize", 4096, 0, 10_000_000),
-                positive(source, "geoip.reloadCheckInterval", Duration.ofMinutes(1)));
+                source.positiveDuration("geoip.reloadCheckInterval", Duration.ofMinutes(1)));
 
         AuditStreamSettings auditStream = new AuditStreamSettings(
                 source.bool("auditStream.enabled", false),
                 source.string("auditStream.bindAddress", "0.0.0.0"),
                 source.integer("auditStream.port", 8088, 0, 65535),
                 source.integer("auditStream.maxBodyBytes", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
-                secret(source, "auditStream.hecTokenEnv", "ADO_STREAM_HEC_TOKEN", "auditStream.hecTokenFile"),
-                secret(source, "auditStream.eventGridKeyEnv", "ADO_STREAM_EVENTGRID_KEY", "auditStream.eventGridKeyFile"));
+                source.secret("auditStream.hecTokenEnv", "ADO_STREAM_HEC_TOKEN", "auditStream.hecTokenFile"),
+                source.secret("auditStream.eventGridKeyEnv", "ADO_STREAM_EVENTGRID_KEY", "auditStream.eventGridKeyFile"));
 
         StreamsSettings streams = new StreamsSettings(
                 source.string("streams.applicationId", "patrol-streams"),
                 Path.of(source.string("streams.stateDir", ".patrol/streams-state")),
-                existingFile(source, "streams.rulesFile"));
+                source.existingFile("streams.rulesFile"));
 
-        AlertsSettings alerts = new AlertsSettings(
-                source.urls("alerts.webhooks"),
-                source.bool("alerts.printFindings", true),
-                source.string("alerts.consumerGroup", "patrol-alerts"));
+        AlertsSettings alerts = AlertsSettings.bind(source);
 
         Map<String, String> clientProperties = new LinkedHashMap<>(source.map("kafka.properties"));
         clientProperties.putAll(kafkaEnvironment(source.environment()));
@@ -272,33 +231,6 @@ public record PatrolConfig(
         return asns;
     }
 
-    private static Optional<Path> existingFile(ConfigSource source, String key) {
-        Optional<Path> path = source.optionalString(key).map(Path::of);
-        if (path.isPresent() && !Files.isRegularFile(path.get())) {
-            throw new ConfigException("config key " + key + ": file " + path.get() + " does not exist or is not a file");
-        }
-        return path;
-    }
-
-    /** A secret from the variable named by {@code envKey} (default {@code defaultEnv}) or the file at {@code fileKey}. */
-    private static Optional<Secret> secret(ConfigSource source, String envKey, String defaultEnv, String fileKey) {
-        Optional<Path> file = source.optionalString(fileKey).map(Path::of);
-        String envName = source.string(envKey, defaultEnv);
-        if (file.isPresent()) {
-            try {
-                String text = Files.readString(file.get());
-                if (text.isBlank()) {
-                    throw new ConfigException("config key " + fileKey + ": file " + file.get() + " is empty");
-                }
-                return Optional.of(Secret.of(text));
-            } catch (IOException e) {
-                throw new ConfigException("config key " + fileKey + ": cannot read " + file.get() + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-        }
-        String value = source.environment().get(envName);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Secret.of(value));
-    }
 
     public PatrolConfig withKafka(KafkaSettings settings) {
         return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, auditStream, settings);
@@ -342,11 +274,4 @@ public record PatrolConfig(
         return props;
     }
 
-    private static Duration positive(ConfigSource source, String key, Duration defaultValue) {
-        Duration value = source.duration(key, defaultValue);
-        if (value.isZero()) {
-            throw new ConfigException("config key " + key + ": must be greater than zero");
-        }
-        return value;
-    }
 }
