@@ -29,6 +29,7 @@ public record PatrolConfig(
         GeoIpSettings geoip,
         StreamsSettings streams,
         AlertsSettings alerts,
+        ResponseSettings response,
         AuditStreamSettings auditStream,
         KafkaSettings kafka) {
 
@@ -198,7 +199,8 @@ public record PatrolConfig(
                 source.integer("kafka.embedded.port", 9092, 1, 65535),
                 clientProperties);
 
-        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, auditStream, kafka);
+        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts,
+                ResponseSettings.bind(source), auditStream, kafka);
     }
 
     private static List<Cidr> cidrs(ConfigSource source, String key) {
@@ -233,7 +235,8 @@ public record PatrolConfig(
 
 
     public PatrolConfig withKafka(KafkaSettings settings) {
-        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, auditStream, settings);
+        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, response, auditStream,
+                settings);
     }
 
     /** Checks what the ingest service cannot run without. */
