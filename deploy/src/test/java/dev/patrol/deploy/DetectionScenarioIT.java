@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Guards the detection engine end to end on a real broker: the simulator serves a scripted audit log (each
  * detection's trigger once, benign traffic otherwise) over real HTTP, ingest polls it, the full topology runs with the
  * bundled GeoLite2 data, and the findings topic must hold exactly the expected (rule, entry) pairs — nothing else.
+ * Every detection type has its trigger here (the rule-file test checks that list against the shipped rules).
  *
  * <p>The script runs in two phases so that per-person state sees uses in event-time order: the second use of a
  * travelling, concurrent or spraying subject is only appended once the first phase's findings are out.
@@ -109,19 +110,24 @@ class DetectionScenarioIT {
             pat("e10a", "u10", "128.101.101.101", now.minus(Duration.ofDays(15)));
             pat("e11a", "u11", "216.160.83.56", minutesAgo(40));
             pat("e11b", "u12", "216.160.83.56", minutesAgo(38));
+            ObjectNode discovery = entry("d12", "u7", "", null, minutesAgo(80), "Token.PatPublicDiscoveryEvent", null);
+            discovery.put("actorUPN", (String) null);
+            discovery.putObject("data").put("DisplayName", "scenario-7").put("OwnerName", users.get("u7").principalName());
+            simulator.org().appendAuditEntry(discovery);
             Set<Expected> phaseA = Set.of(
                     new Expected("PAT-OFFNET-01", "e2"), new Expected("PAT-OFFNET-01", "e3a"),
                     new Expected("PAT-OFFNET-01", "e4a"), new Expected("PAT-OFFNET-01", "e5"),
                     new Expected("PAT-OFFNET-01", "e10a"), new Expected("PAT-OFFNET-01", "e11a"),
                     new Expected("PAT-OFFNET-01", "e11b"), new Expected("PAT-ANON-06", "e5"),
                     new Expected("PAT-UA-07", "e6"), new Expected("PAT-SENSITIVE-08", "e7"),
-                    new Expected("PAT-GHOST-10", "e8"), new Expected("PAT-POSTREVOKE-11", "e9"));
+                    new Expected("PAT-GHOST-10", "e8"), new Expected("PAT-POSTREVOKE-11", "e9"),
+                    new Expected("PAT-LEAKED-12", "d12"));
             Set<Expected> phaseB = Set.of(
                     new Expected("PAT-OFFNET-01", "e3b"), new Expected("PAT-TRAVEL-04", "e3b"),
                     new Expected("PAT-OFFNET-01", "e4b"), new Expected("PAT-CONCURRENT-05", "e4b"),
                     new Expected("PAT-OFFNET-01", "e10b"), new Expected("PAT-NEWNET-02", "e10b"),
                     new Expected("PAT-NEWCOUNTRY-03", "e10b"), new Expected("PAT-OFFNET-01", "e11c"),
-                    new Expected("IP-MULTI-IDENT-15", "e11c"));
+                    new Expected("IP-MULTI-IDENT-15", "e11c"), new Expected("PAT-LEAKED-12", "e12"));
 
             String findingsTopic = "scenario." + Topics.FINDINGS.name();
             try (var ingest = new IngestService(config, Clock.systemUTC()).start();
@@ -134,6 +140,7 @@ class DetectionScenarioIT {
                 pat("e4b", "u4", "131.111.150.26", minutesAgo(20));
                 pat("e10b", "u10", "2.125.160.216", minutesAgo(5));
                 pat("e11c", "u1", "216.160.83.56", minutesAgo(36));
+                pat("e12", "u7", "10.20.7.12", minutesAgo(10));
 
                 await().atMost(Duration.ofSeconds(120))
                         .until(() -> found(kafka, findingsTopic).size() >= phaseA.size() + phaseB.size());
@@ -163,6 +170,11 @@ class DetectionScenarioIT {
     }
 
     private void append(String id, String userKey, String mechanism, String ip, Instant at, String action, String userAgent) {
+        simulator.org().appendAuditEntry(entry(id, userKey, mechanism, ip, at, action, userAgent));
+    }
+
+    private ObjectNode entry(String id, String userKey, String mechanism, String ip, Instant at, String action,
+                             String userAgent) {
         SimUser user = users.get(userKey);
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("id", id);
@@ -187,6 +199,6 @@ class DetectionScenarioIT {
         entry.put("area", action.substring(0, action.indexOf('.')));
         entry.put("category", "modify");
         entry.put("categoryDisplayName", "Modify");
-        simulator.org().appendAuditEntry(entry);
+        return entry;
     }
 }

@@ -41,11 +41,11 @@ class TopologyShapeTest {
         }
 
         assertThat(stores).containsExactly("anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
-                "ghost-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
+                "ghost-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
                 "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-suppress-store",
                 "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-suppress-store");
-        assertThat(repartitions).containsExactly("multiident-by-source-repartition", "newasn-by-owner-repartition",
+        assertThat(repartitions).containsExactly("leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
                 "newcountry-by-owner-repartition", "sensitive-by-user-repartition", "token-use-by-token-repartition",
                 "travel-by-owner-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");

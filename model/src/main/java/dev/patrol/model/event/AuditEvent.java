@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param timestamp    event time, from the ADO timestamp
  * @param actionId     e.g. {@code Git.RefUpdatePoliciesBypassed}
  * @param ipAddress    the caller's address as ADO wrote it; empty for system and some service-principal events
+ * @param data         the action-specific payload as ADO sent it (undocumented per action; may be null)
  */
 public record AuditEvent(
         String id,
@@ -25,7 +26,8 @@ public record AuditEvent(
         String userAgent,
         AuthMechanism mechanism,
         String projectName,
-        String details) {
+        String details,
+        com.fasterxml.jackson.databind.JsonNode data) {
 
     public AuditEvent {
         Objects.requireNonNull(id, "id");

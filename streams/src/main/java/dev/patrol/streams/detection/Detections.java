@@ -20,6 +20,7 @@ public final class Detections {
                 new SensitiveOperationUse(),
                 new GhostTokenUse(),
                 new PostRevocationUse(),
+                new LeakedTokenUse(),
                 new SharedSourceAcrossOwners());
     }
 }

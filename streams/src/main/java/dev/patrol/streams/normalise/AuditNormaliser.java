@@ -28,6 +28,7 @@ public final class AuditNormaliser {
                 entry.userAgent(),
                 AuthMechanism.parse(entry.authenticationMechanism()),
                 entry.projectName(),
-                entry.details());
+                entry.details(),
+                entry.data());
     }
 }

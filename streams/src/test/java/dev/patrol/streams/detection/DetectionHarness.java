@@ -113,6 +113,7 @@ final class DetectionHarness implements AutoCloseable {
         String upn = "jane@contoso.example";
         String userId = "user-jane";
         Instant at = T0;
+        com.fasterxml.jackson.databind.JsonNode data;
 
         Entry(String id) {
             this.id = id;
@@ -149,6 +150,11 @@ final class DetectionHarness implements AutoCloseable {
             return this;
         }
 
+        Entry data(com.fasterxml.jackson.databind.JsonNode data) {
+            this.data = data;
+            return this;
+        }
+
         Entry at(Instant at) {
             this.at = at;
             return this;
@@ -156,7 +162,7 @@ final class DetectionHarness implements AutoCloseable {
 
         ReceivedAuditEntry build() {
             var entry = new AdoAuditEntry(id, null, null, null, userId, null, upn, upn, null, mechanism, at,
-                    "organization", "contoso (Organization)", null, null, "Payments", ip, userAgent, action, null,
+                    "organization", "contoso (Organization)", null, null, "Payments", ip, userAgent, action, data,
                     "details", action.contains(".") ? action.substring(0, action.indexOf('.')) : action, "modify",
                     "Modify", Map.of());
             return new ReceivedAuditEntry("contoso", AuditSource.POLL, at.plusSeconds(60), entry);

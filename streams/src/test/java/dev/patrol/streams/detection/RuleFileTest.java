@@ -173,6 +173,9 @@ class RuleFileTest {
         if (spec.has("atMinutes")) {
             entry.at(T0.plus(Duration.ofMinutes(spec.get("atMinutes").asLong())));
         }
+        if (spec.has("data")) {
+            entry.data(spec.get("data"));
+        }
         if (spec.has("by")) {
             String upn = spec.get("by").asText();
             entry.by(upn, "user-" + upn);
