@@ -7,6 +7,7 @@ import dev.patrol.model.config.PatrolConfig;
 import dev.patrol.simulator.AdoSimulator;
 import dev.patrol.simulator.SimulatorConfig;
 import dev.patrol.streams.StreamsService;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ final class Demo implements AutoCloseable {
     private final StreamsService streams;
     private final AlertsService alerts;
 
-    private Demo(Options options, PrintStream out) throws IOException {
+    private Demo(Options options, PrintStream out, MeterRegistry registry) throws IOException {
         // A fresh folder per run, under the working directory (Kafka Streams warns about state in /tmp).
         Path parent = Path.of(".patrol");
         Files.createDirectories(parent);
@@ -59,7 +60,7 @@ final class Demo implements AutoCloseable {
             config = configFor(simulator, broker.bootstrapServers(), dataDir, options);
             ingest = new IngestService(config, Clock.systemUTC()).start();
             started.add(ingest);
-            streams = new StreamsService(config, Clock.systemUTC()).start();
+            streams = new StreamsService(config, Clock.systemUTC(), registry).start();
             started.add(streams);
             alerts = new AlertsService(config, out).start();
             started.add(alerts);
@@ -69,8 +70,8 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    static Demo start(Options options, PrintStream out) throws IOException {
-        return new Demo(options, out);
+    static Demo start(Options options, PrintStream out, MeterRegistry registry) throws IOException {
+        return new Demo(options, out, registry);
     }
 
     /**

@@ -49,10 +49,13 @@ public final class PatrolCli {
                                (PATROL_<KEY>, KAFKA_<PROPERTY>); PATROL_CONFIG may name the file instead.
                                Without kafka.bootstrapServers an embedded broker is used on kafka.embedded.port
                                (default 9092), its data kept in kafka.embedded.dataDir (default .patrol/kafka).
+                               Each service serves /metrics and /health/live|ready on metrics.ingestPort,
+                               metrics.streamsPort, metrics.alertsPort (9401-9403; 0: off).
 
             Options of demo:
               --seed N         Seed of the simulated organization (default 42).
               --webhook URL    Also POST every finding to URL (repeatable).
+              --metrics-port N Serve /metrics and /health/* on 127.0.0.1:N (default 9400; 0: off).
 
             Common options:
               --debug          Show stack traces of errors.
@@ -118,7 +121,7 @@ public final class PatrolCli {
                 return EXIT_OK;
             }
             case "demo" -> {
-                return demo(parse(rest, List.of("--seed", "--webhook")));
+                return demo(parse(rest, List.of("--seed", "--webhook", "--metrics-port")));
             }
             case "broker" -> {
                 return broker(parse(rest, List.of("--config")));
@@ -154,11 +157,27 @@ public final class PatrolCli {
             }
             webhooks.add(uri);
         }
+        int metricsPort;
+        try {
+            metricsPort = Integer.parseInt(options.single("--metrics-port").orElse("9400"));
+            if (metricsPort < 0 || metricsPort > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new UsageException("--metrics-port: '" + options.single("--metrics-port").orElse("")
+                    + "' is not a port (0..65535; 0 turns metrics off)");
+        }
         ShutdownSignal signal = ShutdownSignal.install(err);
         quietKafkaLogging();
         Instant started = Instant.now();
         err.println("patrol demo: starting an embedded Kafka broker, the ADO simulator and the three services...");
-        try (Demo demo = Demo.start(new Demo.Options(seed, webhooks, ""), out)) {
+        var ready = new java.util.concurrent.atomic.AtomicBoolean();
+        try (MetricsServer metrics = MetricsServer.start("127.0.0.1", metricsPort, ready::get);
+             Demo demo = Demo.start(new Demo.Options(seed, webhooks, ""), out, metrics.registry())) {
+            ready.set(true);
+            if (metrics.url() != null) {
+                err.println("patrol demo: metrics at " + metrics.url());
+            }
             err.println("patrol demo: watching simulated organization '" + demo.config().organization() + "' at "
                     + demo.simulator().baseUrl() + " (corporate networks " + demo.config().network().corporateCidrs()
                     + "). Findings follow; Ctrl-C stops.");
@@ -211,18 +230,30 @@ public final class PatrolCli {
             default -> { }
         }
         ShutdownSignal signal = ShutdownSignal.install(err);
-        try (LocalKafka kafka = LocalKafka.resolve(loaded.kafka())) {
+        var ready = new java.util.concurrent.atomic.AtomicBoolean();
+        int metricsPort = switch (command) {
+            case "ingest" -> loaded.metrics().ingestPort();
+            case "streams" -> loaded.metrics().streamsPort();
+            default -> loaded.metrics().alertsPort();
+        };
+        try (MetricsServer metrics = MetricsServer.start(loaded.metrics().bindAddress(), metricsPort, ready::get);
+             LocalKafka kafka = LocalKafka.resolve(loaded.kafka())) {
             PatrolConfig config = loaded.withKafka(kafka.settings());
+            if (metrics.url() != null) {
+                err.println("patrol " + command + ": metrics at " + metrics.url());
+            }
             Optional<String> failure;
             switch (command) {
                 case "ingest" -> {
                     try (IngestService ingest = new IngestService(config, Clock.systemUTC()).start()) {
+                        ready.set(true);
                         failure = waitForStop(signal, () -> Optional.ofNullable(ingest.failure())
                                 .map(f -> "ingest stopped: " + f.getMessage()));
                     }
                 }
                 case "streams" -> {
-                    try (StreamsService streams = new StreamsService(config, Clock.systemUTC()).start()) {
+                    try (StreamsService streams = new StreamsService(config, Clock.systemUTC(), metrics.registry()).start()) {
+                        ready.set(true);
                         failure = waitForStop(signal, () -> switch (streams.state()) {
                             case ERROR, NOT_RUNNING -> Optional.of("streams stopped (state " + streams.state() + ")");
                             default -> Optional.empty();
@@ -231,6 +262,7 @@ public final class PatrolCli {
                 }
                 default -> {
                     try (AlertsService alerts = new AlertsService(config, out).start()) {
+                        ready.set(true);
                         failure = waitForStop(signal, Optional::empty);
                     }
                 }

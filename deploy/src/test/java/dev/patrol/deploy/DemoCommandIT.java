@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Guards the README's promise: the packaged {@code patrol demo} (a real child JVM, as the launcher runs it) prints an
- * off-network finding within 60 s and exits 0 on Ctrl-C (SIGINT).
+ * off-network finding within 60 s, serves its metrics and health, and exits 0 on Ctrl-C (SIGINT).
  */
 class DemoCommandIT {
 
@@ -26,8 +26,13 @@ class DemoCommandIT {
     void shouldPrintAFindingWithinAMinuteAndExitZeroOnInterrupt() throws Exception {
         Path jar = Path.of("target", "patrol.jar");
         assertThat(jar).as("packaged launcher jar").exists();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "demo").start();
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        int metricsPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            metricsPort = socket.getLocalPort();
+        }
+        Process process = new ProcessBuilder(javaBin.toString(), "-jar", jar.toString(), "demo", "--metrics-port",
+                Integer.toString(metricsPort)).start();
         List<String> stdout = new CopyOnWriteArrayList<>();
         List<String> stderr = new CopyOnWriteArrayList<>();
         collect(process.getInputStream(), stdout);
@@ -40,6 +45,16 @@ class DemoCommandIT {
             assertThat(process.isAlive()).as("demo still running; stderr:\n%s", String.join("\n", stderr)).isTrue();
             System.out.println("demo printed its first finding after "
                     + Duration.between(started, Instant.now()).toMillis() + " ms");
+
+            var http = java.net.http.HttpClient.newHttpClient();
+            String scrape = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scrape).contains("patrol_findings_total{", "rule=\"PAT-OFFNET-01\"", "jvm_memory_used_bytes",
+                    "patrol_detection_delay_seconds_bucket");
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + metricsPort + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).isEqualTo(200);
 
             new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
 

@@ -11,6 +11,7 @@ import dev.patrol.streams.detection.AddressEnricher;
 import dev.patrol.streams.detection.Detection;
 import dev.patrol.streams.detection.DetectionInputs;
 import dev.patrol.streams.detection.Detections;
+import dev.patrol.streams.detection.FindingObserver;
 import dev.patrol.streams.detection.Suppressor;
 import dev.patrol.streams.detection.TokenUse;
 import dev.patrol.streams.errors.ToDeadLetter;
@@ -52,7 +53,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DetectionTopology {
 
     /** What the topology depends on. {@code topicPrefix} is prepended to every registry topic name. */
-    public record Settings(AddressEnricher enricher, RuleBook rules, String topicPrefix, Clock clock) {
+    public record Settings(AddressEnricher enricher, RuleBook rules, String topicPrefix, Clock clock,
+                           FindingObserver observer) {
+
+        public Settings(AddressEnricher enricher, RuleBook rules, String topicPrefix, Clock clock) {
+            this(enricher, rules, topicPrefix, clock, FindingObserver.NONE);
+        }
     }
 
     /** Key of PAT uses whose entry names no token: grouped by acting user instead. */
@@ -124,7 +130,9 @@ public final class DetectionTopology {
         }
         rules.requireAllParametersRead();
         if (findings != null) {
-            findings.to(prefix + Topics.FINDINGS.name(),
+            FindingObserver observer = settings.observer();
+            findings.peek((id, finding) -> observer.onFinding(finding), Named.as("findings-observe"))
+                    .to(prefix + Topics.FINDINGS.name(),
                     Produced.with(Topics.FINDINGS.keySerde(), Topics.FINDINGS.valueSerde()).withName("findings-sink"));
         }
         for (int i = 0; i < deadLetters.size(); i++) {

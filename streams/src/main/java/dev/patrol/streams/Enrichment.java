@@ -3,7 +3,6 @@ package dev.patrol.streams;
 import dev.patrol.model.config.PatrolConfig;
 import dev.patrol.streams.detection.AddressEnricher;
 import dev.patrol.streams.enrich.Enricher;
-import dev.patrol.streams.enrich.GeoIp;
 import dev.patrol.streams.enrich.MaxMindGeoIp;
 import dev.patrol.streams.enrich.NetworkClassifier;
 
@@ -13,16 +12,16 @@ import dev.patrol.streams.enrich.NetworkClassifier;
  */
 final class Enrichment implements AutoCloseable {
 
-    private final GeoIp geoIp;
+    private final MaxMindGeoIp geoIp;
     private final Enricher enricher;
 
-    private Enrichment(GeoIp geoIp, Enricher enricher) {
+    private Enrichment(MaxMindGeoIp geoIp, Enricher enricher) {
         this.geoIp = geoIp;
         this.enricher = enricher;
     }
 
     static Enrichment open(PatrolConfig config) {
-        GeoIp geoIp = MaxMindGeoIp.open(config.geoip());
+        MaxMindGeoIp geoIp = MaxMindGeoIp.open(config.geoip());
         try {
             NetworkClassifier classifier = NetworkClassifier.from(config.network(), config.geoip().reloadCheckInterval());
             return new Enrichment(geoIp, new Enricher(geoIp, classifier));
@@ -30,6 +29,10 @@ final class Enrichment implements AutoCloseable {
             geoIp.close();
             throw e;
         }
+    }
+
+    void bindMetrics(dev.patrol.streams.metrics.StreamsMetrics metrics) {
+        metrics.bindGeoIp(geoIp, MaxMindGeoIp::lookups, MaxMindGeoIp::cacheHits);
     }
 
     AddressEnricher enricher() {

@@ -5,7 +5,11 @@ import dev.patrol.model.topic.Owner;
 import dev.patrol.model.topic.TopicCreator;
 import dev.patrol.model.topic.Topics;
 import dev.patrol.streams.errors.DeadLetterExceptionHandler;
+import dev.patrol.streams.metrics.StreamsMetrics;
 import dev.patrol.streams.rules.RuleBook;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +44,18 @@ public final class StreamsService implements AutoCloseable {
     private KafkaStreams streams;
     private Enrichment enrichment;
 
+    private final MeterRegistry registry;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    /** With meters kept in a registry of its own (tests, the demo without a metrics endpoint). */
     public StreamsService(PatrolConfig config, Clock clock) {
+        this(config, clock, new SimpleMeterRegistry());
+    }
+
+    public StreamsService(PatrolConfig config, Clock clock, MeterRegistry registry) {
         this.config = config.requireForStreams();
         this.clock = clock;
+        this.registry = registry;
     }
 
     public StreamsService start() {
@@ -50,7 +63,10 @@ public final class StreamsService implements AutoCloseable {
         // Rules and GeoIP data first: a mistake there should stop the start before anything touches Kafka.
         RuleBook rules = RuleBook.load(config.streams().rulesFile());
         enrichment = Enrichment.open(config);
-        var topology = DetectionTopology.build(new DetectionTopology.Settings(enrichment.enricher(), rules, prefix, clock));
+        var metrics = new StreamsMetrics(registry);
+        enrichment.bindMetrics(metrics);
+        var topology = DetectionTopology.build(new DetectionTopology.Settings(enrichment.enricher(), rules, prefix, clock,
+                metrics));
         try (Admin admin = Admin.create(config.kafka().clientConfig())) {
             TopicCreator.ensure(admin, Topics.ownedBy(Owner.STREAMS), prefix);
             List<String> sources = List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name());
@@ -60,6 +76,8 @@ public final class StreamsService implements AutoCloseable {
         }
         streams = new KafkaStreams(topology, properties(config));
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
         streams.setStateListener((next, previous) -> {
             LOG.info("streams state {} -> {}", previous, next);
             if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
@@ -114,6 +132,9 @@ public final class StreamsService implements AutoCloseable {
     public void close() {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
         if (enrichment != null) {
             enrichment.close();

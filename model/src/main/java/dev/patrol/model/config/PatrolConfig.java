@@ -31,6 +31,7 @@ public record PatrolConfig(
         AlertsSettings alerts,
         ResponseSettings response,
         AuditStreamSettings auditStream,
+        MetricsSettings metrics,
         KafkaSettings kafka) {
 
     private static final Pattern ORGANIZATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -200,7 +201,7 @@ public record PatrolConfig(
                 clientProperties);
 
         return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts,
-                ResponseSettings.bind(source), auditStream, kafka);
+                ResponseSettings.bind(source), auditStream, MetricsSettings.bind(source), kafka);
     }
 
     private static List<Cidr> cidrs(ConfigSource source, String key) {
@@ -236,7 +237,7 @@ public record PatrolConfig(
 
     public PatrolConfig withKafka(KafkaSettings settings) {
         return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, response, auditStream,
-                settings);
+                metrics, settings);
     }
 
     /** Checks what the ingest service cannot run without. */
