@@ -52,6 +52,12 @@ public final class PatrolCli {
                                Each service serves /metrics and /health/live|ready on metrics.ingestPort,
                                metrics.streamsPort, metrics.alertsPort (9401-9403; 0: off).
 
+            Options of ingest:
+              --backfill-from DATE
+                               Read the audit log from DATE (2026-09-01, or 2026-09-01T08:00:00Z) to now,
+                               with a progress bar and ETA, then stop. ADO keeps 90 days. Entries already
+                               stored are not stored again. Stop a live ingester of the organization first.
+
             Options of demo:
               --seed N         Seed of the simulated organization (default 42).
               --webhook URL    Also POST every finding to URL (repeatable).
@@ -126,7 +132,11 @@ public final class PatrolCli {
             case "broker" -> {
                 return broker(parse(rest, List.of("--config")));
             }
-            case "ingest", "streams", "alerts" -> {
+            case "ingest" -> {
+                Options options = parse(rest, List.of("--config", "--backfill-from"));
+                return options.single("--backfill-from").isPresent() ? backfill(options) : service(command, options);
+            }
+            case "streams", "alerts" -> {
                 return service(command, parse(rest, List.of("--config")));
             }
             default -> throw new UsageException("unknown command '" + command + "'");
@@ -207,6 +217,56 @@ public final class PatrolCli {
             err.println("patrol broker: Kafka at " + kafka.settings().bootstrapServers().orElseThrow() + ", data in "
                     + config.kafka().embeddedDataDir().toAbsolutePath() + ". Ctrl-C stops it.");
             waitForStop(signal, Optional::empty);
+            return EXIT_OK;
+        }
+    }
+
+    /** {@code patrol ingest --backfill-from DATE}: reads the audit log from DATE to now, shows progress, stops. */
+    private int backfill(Options options) throws Exception {
+        String text = options.single("--backfill-from").orElseThrow();
+        Instant from;
+        try {
+            from = text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageException("--backfill-from: '" + text + "' is not a date (2026-09-01) or a date-time "
+                    + "with offset (2026-09-01T08:00:00Z)");
+        }
+        Instant now = Instant.now();
+        if (from.isAfter(now)) {
+            throw new UsageException("--backfill-from: " + text + " is in the future");
+        }
+        if (from.isBefore(now.minus(java.time.Duration.ofDays(90)))) {
+            err.println("patrol ingest: ADO keeps audit entries for 90 days; nothing older than "
+                    + now.minus(java.time.Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+                    + " can be read");
+        }
+        PatrolConfig loaded = loadConfig(options).requireForIngest();
+        boolean terminal = System.console() != null;
+        if (terminal) {
+            // The progress line is redrawn in place; per-window log lines would break it.
+            if (org.slf4j.LoggerFactory.getLogger("dev.patrol.ingest") instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+        ShutdownSignal signal = ShutdownSignal.install(err);
+        try (LocalKafka kafka = LocalKafka.resolve(loaded.kafka())) {
+            PatrolConfig config = loaded.withKafka(kafka.settings());
+            err.println("patrol ingest: backfilling organization '" + config.organization() + "' from " + from);
+            var progress = new ProgressPrinter(err, terminal, Clock.systemUTC(), java.time.Duration.ofSeconds(5));
+            try (IngestService ingest = new IngestService(config, Clock.systemUTC()).backfill(from, progress).start()) {
+                while (!ingest.awaitStop(java.time.Duration.ofMillis(500))) {
+                    if (signal.isRequested()) {
+                        err.println("patrol ingest: backfill interrupted; the checkpoint keeps what was stored, "
+                                + "run the same command again to finish");
+                        return EXIT_OK;
+                    }
+                }
+                if (ingest.failure() != null) {
+                    err.println("patrol: ingest stopped: " + ingest.failure().getMessage());
+                    return EXIT_FAILED;
+                }
+            }
             return EXIT_OK;
         }
     }

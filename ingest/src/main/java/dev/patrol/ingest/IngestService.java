@@ -61,6 +61,33 @@ public final class IngestService implements AutoCloseable {
     private volatile boolean running = true;
     private Thread worker;
 
+    /** Hears how a backfill advances. */
+    @FunctionalInterface
+    public interface BackfillProgress {
+        /**
+         * @param windowEnd  how far the audit log has been read
+         * @param entries    new entries stored so far
+         * @param fraction   0..1 of the way from the backfill start to now
+         * @param done       the backfill has caught up with now and the service is stopping
+         */
+        void onProgress(Instant windowEnd, long entries, double fraction, boolean done);
+    }
+
+    private java.util.Optional<Instant> backfillFrom = java.util.Optional.empty();
+    private BackfillProgress backfillProgress = (end, entries, fraction, done) -> { };
+
+    /**
+     * Reads the audit log from {@code from} up to now instead of resuming from the checkpoint, then stops; the
+     * inventory is not scanned. Entries already stored are not stored again (ids are remembered from {@code from}
+     * on), and the checkpoint ends at now, so a live ingester started afterwards carries on from there. Runs under the
+     * organization's transactional id: a live ingester of the same organization is fenced while it runs.
+     */
+    public IngestService backfill(Instant from, BackfillProgress progress) {
+        this.backfillFrom = java.util.Optional.of(from);
+        this.backfillProgress = progress;
+        return this;
+    }
+
     public IngestService(PatrolConfig config, Clock clock) {
         this.config = config.requireForIngest();
         this.clock = clock;
@@ -100,8 +127,15 @@ public final class IngestService implements AutoCloseable {
         AuditStreamReceiver receiver = null;
         TransactionalPublisher streamPublisher = null;
         try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
-            AuditCheckpoint checkpoint = restoreCheckpoint(clientConfig, prefix, org);
-            SeenEntries seen = SeenEntries.restore(clientConfig, prefix + Topics.AUDIT.name(), DEDUPE_WINDOW, clock);
+            AuditCheckpoint checkpoint = backfillFrom
+                    .map(from -> new AuditCheckpoint(org, from.plus(config.ingest().overlap()), Map.of()))
+                    .orElseGet(() -> restoreCheckpoint(clientConfig, prefix, org));
+            Duration remember = backfillFrom
+                    .map(from -> Duration.between(from, clock.instant()).plusDays(1))
+                    .filter(d -> d.compareTo(DEDUPE_WINDOW) > 0)
+                    .orElse(DEDUPE_WINDOW);
+            SeenEntries seen = SeenEntries.restore(clientConfig, prefix + Topics.AUDIT.name(), remember, clock);
+            long backfilled = 0;
             if (config.auditStream().enabled()) {
                 // Its own transactional id: the receiver's threads must not share the poller's transactions.
                 streamPublisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org + "-stream", prefix);
@@ -126,12 +160,24 @@ public final class IngestService implements AutoCloseable {
             while (running) {
                 boolean caughtUp = true;
                 try {
-                    if (!clock.instant().isBefore(nextInventory)) {
+                    if (backfillFrom.isEmpty() && !clock.instant().isBefore(nextInventory)) {
                         scanInventory(scanner, inventory, publisher);
                         nextInventory = clock.instant().plus(config.ingest().inventoryInterval());
                     }
                     AuditPoll.Result result = poll.pollOnce(publisher);
                     caughtUp = result.window().caughtUp();
+                    if (backfillFrom.isPresent()) {
+                        backfilled += result.produced();
+                        Instant from = backfillFrom.get();
+                        double total = Math.max(1, Duration.between(from, clock.instant()).toMillis());
+                        double fraction = Math.min(1, Duration.between(from, result.window().end()).toMillis() / total);
+                        backfillProgress.onProgress(result.window().end(), backfilled, caughtUp ? 1 : fraction, caughtUp);
+                        if (caughtUp) {
+                            LOG.info("backfill finished org={} from={} entries={}", org, from, backfilled);
+                            running = false;
+                            continue;
+                        }
+                    }
                     boolean news = result.produced() > 0 || result.deadLetters() > 0 || !caughtUp;
                     // Quiet polls are the normal case once caught up; they are logged at DEBUG only.
                     if (news || LOG.isDebugEnabled()) {
