@@ -78,6 +78,12 @@ class DetectionScenarioIT {
                         expired ? now.minus(Duration.ofDays(2)) : now.plus(Duration.ofDays(90)), true));
             }
             Path torList = Files.writeString(dir.resolve("tor-exits.txt"), "# scenario\n" + TOR_EXIT + "\n");
+            // The bundled rules, but a ghost token is reported after 2 s instead of 2 h without the token appearing.
+            String bundled = new String(dev.patrol.streams.rules.RuleBook.class
+                    .getResourceAsStream(dev.patrol.streams.rules.RuleBook.BUNDLED).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String ghostGrace = "      grace: 2h\n      suppressFor: 6h";
+            assertThat(bundled).contains(ghostGrace);
+            Path rules = Files.writeString(dir.resolve("rules.yaml"), bundled.replace(ghostGrace, "      grace: 2s\n      suppressFor: 6h"));
             PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.ofEntries(
                     Map.entry("PATROL_ORGANIZATION", sim.org().organization()),
                     Map.entry("PATROL_ADO_AUDIT_BASE_URL", sim.baseUrl().toString()),
@@ -90,6 +96,7 @@ class DetectionScenarioIT {
                     Map.entry("PATROL_NETWORK_TOR_EXIT_LIST_FILE", torList.toString()),
                     Map.entry("PATROL_STREAMS_APPLICATION_ID", "scenario-it"),
                     Map.entry("PATROL_STREAMS_STATE_DIR", dir.resolve("state").toString()),
+                    Map.entry("PATROL_STREAMS_RULES_FILE", rules.toString()),
                     Map.entry("PATROL_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                     Map.entry("PATROL_KAFKA_TOPIC_PREFIX", "scenario.")));
 

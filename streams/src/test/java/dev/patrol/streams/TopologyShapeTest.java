@@ -41,8 +41,8 @@ class TopologyShapeTest {
         }
 
         assertThat(stores).containsExactly("anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
-                "ghost-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
-                "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-suppress-store",
+                "ghost-pending-store", "ghost-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
+                "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store",
                 "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-suppress-store");
         assertThat(repartitions).containsExactly("leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",

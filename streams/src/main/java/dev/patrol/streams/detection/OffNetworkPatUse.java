@@ -3,7 +3,18 @@ package dev.patrol.streams.detection;
 import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.Severity;
 import dev.patrol.streams.rules.RuleSettings;
+import dev.patrol.model.json.JsonSerde;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import java.util.Set;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -38,15 +49,75 @@ public final class OffNetworkPatUse implements Detection {
         return "offnet";
     }
 
+    /** Findings about a token the inventory did not list yet, kept to be completed when the token arrives. */
+    record Pending(long sinceMillis, List<TokenUse> uses) {
+        Pending {
+            uses = List.copyOf(uses);
+        }
+    }
+
     @Override
     public KStream<String, Finding> build(DetectionInputs inputs, RuleSettings rule) {
         SensitiveOperations sensitive = SensitiveOperations.from(inputs.rules().rule(SensitiveOperationUse.RULE_ID));
+        Duration grace = rule.duration("tokenGrace", Duration.ofHours(2));
+        String store = prefix() + "-pending-store";
+        inputs.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+                Serdes.String(), JsonSerde.of(Pending.class)));
         Clock clock = inputs.clock();
-        return inputs.tokenUses()
+        KStream<String, TokenUse> outside = inputs.tokenUses()
                 .filter((token, use) -> use.use().network().networkClass().offNetwork()
                         && !rule.allowlist().allows(use.event().actor().userPrincipalName(), use.authorizationId(),
-                        use.use().network().ip()), Named.as(prefix() + "-outside-only"))
-                .mapValues(use -> finding(rule, sensitive, use, clock), Named.as(prefix() + "-finding"));
+                        use.use().network().ip()), Named.as(prefix() + "-outside-only"));
+        // A use by a token not listed yet is reported at once as such; if the token arrives within the grace, the
+        // finding is sent again, same id, with the token's facts and the severity they imply.
+        return GraceSignal.merged(inputs, outside, prefix())
+                .process(() -> new Processor<String, GraceSignal, String, Finding>() {
+                    private ProcessorContext<String, Finding> context;
+                    private KeyValueStore<String, Pending> pending;
+
+                    @Override
+                    public void init(ProcessorContext<String, Finding> context) {
+                        this.context = context;
+                        this.pending = context.getStateStore(store);
+                        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> {
+                            List<String> expired = new ArrayList<>();
+                            try (var all = pending.all()) {
+                                all.forEachRemaining(e -> {
+                                    if (now - e.value.sinceMillis() > grace.toMillis()) {
+                                        expired.add(e.key);
+                                    }
+                                });
+                            }
+                            expired.forEach(pending::delete);
+                        });
+                    }
+
+                    @Override
+                    public void process(Record<String, GraceSignal> record) {
+                        GraceSignal signal = record.value();
+                        if (signal.arrived() != null) {
+                            Pending waiting = pending.get(record.key());
+                            if (waiting != null) {
+                                pending.delete(record.key());
+                                for (TokenUse use : waiting.uses()) {
+                                    TokenUse completed = new TokenUse(use.use(), signal.arrived());
+                                    context.forward(new Record<>(record.key(), finding(rule, sensitive, completed, clock),
+                                            use.event().timestamp().toEpochMilli()));
+                                }
+                            }
+                            return;
+                        }
+                        TokenUse use = signal.use();
+                        context.forward(record.withValue(finding(rule, sensitive, use, clock)));
+                        if (!use.tokenKnown() && use.authorizationId() != null && !grace.isZero()) {
+                            Pending waiting = pending.get(record.key());
+                            List<TokenUse> uses = new ArrayList<>(waiting == null ? List.of() : waiting.uses());
+                            uses.add(use);
+                            pending.put(record.key(), new Pending(waiting == null
+                                    ? context.currentSystemTimeMs() : waiting.sinceMillis(), uses));
+                        }
+                    }
+                }, Named.as(prefix() + "-detect"), store);
     }
 
     static boolean powerful(TokenUse use) {

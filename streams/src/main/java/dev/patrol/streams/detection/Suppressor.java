@@ -25,7 +25,12 @@ import org.apache.kafka.streams.state.Stores;
 public final class Suppressor implements FixedKeyProcessorSupplier<String, Finding, Finding> {
 
     /** What the store remembers per suppression key. */
-    public record State(Instant lastEmitted, long suppressed) {
+    public record State(Instant lastEmitted, long suppressed, String lastFindingId, int lastFingerprint) {
+    }
+
+    /** What a person would see change: severity and evidence. */
+    static int fingerprint(Finding finding) {
+        return java.util.Objects.hash(finding.severity(), finding.evidence());
     }
 
     private final String storeName;
@@ -93,8 +98,13 @@ public final class Suppressor implements FixedKeyProcessorSupplier<String, Findi
                 String key = key(finding);
                 State state = store.get(key);
                 Instant at = finding.eventTime();
-                if (state != null && at.isBefore(state.lastEmitted().plus(window)) && !at.isBefore(state.lastEmitted())) {
-                    store.put(key, new State(state.lastEmitted(), state.suppressed() + 1));
+                // The same finding id again is an update of the finding (e.g. its token arrived), not a repeat.
+                boolean update = state != null && finding.id().equals(state.lastFindingId())
+                        && fingerprint(finding) != state.lastFingerprint();
+                if (!update && state != null && at.isBefore(state.lastEmitted().plus(window))
+                        && !at.isBefore(state.lastEmitted())) {
+                    store.put(key, new State(state.lastEmitted(), state.suppressed() + 1, state.lastFindingId(),
+                            state.lastFingerprint()));
                     return;
                 }
                 Finding emitted = finding;
@@ -105,8 +115,9 @@ public final class Suppressor implements FixedKeyProcessorSupplier<String, Findi
                             finding.mitreAttack(), finding.organization(), finding.subject(), finding.summary(),
                             evidence, finding.eventTime(), finding.detectedAt(), finding.sourceEventIds());
                 }
-                if (state == null || at.isAfter(state.lastEmitted())) {
-                    store.put(key, new State(at, 0));
+                if (state == null || at.isAfter(state.lastEmitted()) || update) {
+                    Instant last = state == null || at.isAfter(state.lastEmitted()) ? at : state.lastEmitted();
+                    store.put(key, new State(last, 0, finding.id(), fingerprint(emitted)));
                 }
                 context.forward(record.withValue(emitted));
             }

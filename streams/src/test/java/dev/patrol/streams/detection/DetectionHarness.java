@@ -81,6 +81,16 @@ final class DetectionHarness implements AutoCloseable {
         return this;
     }
 
+    /** Lets processing time pass, so waits measured in it (grace periods) run out. */
+    DetectionHarness after(Duration processingTime) {
+        // In steps, as a real clock would tick: each wall-clock punctuation sees its own time.
+        Duration step = Duration.ofMinutes(1);
+        for (Duration left = processingTime; !left.isNegative() && !left.isZero(); left = left.minus(step)) {
+            driver.advanceWallClockTime(left.compareTo(step) < 0 ? left : step);
+        }
+        return this;
+    }
+
     /** Findings of one rule, in order; other rules' findings are dropped. */
     List<Finding> findingsOf(String ruleId) {
         return findings.readValuesToList().stream().filter(f -> f.ruleId().equals(ruleId)).toList();

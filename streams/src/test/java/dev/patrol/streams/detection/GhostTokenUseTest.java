@@ -49,7 +49,7 @@ class GhostTokenUseTest {
 
     @Test
     void shouldReportTokenMissingFromInventoryEvenOnTheCorporateNetwork() {
-        harness.use(entry("g1").pat("PAT", GHOST).from("10.0.0.1"));
+        harness.use(entry("g1").pat("PAT", GHOST).from("10.0.0.1")).after(Duration.ofHours(2).plusMinutes(5));
 
         assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> {
             assertThat(f.severity()).isEqualTo(Severity.HIGH);
@@ -60,7 +60,22 @@ class GhostTokenUseTest {
 
     @Test
     void shouldStaySilentForKnownTokensAndEntriesWithoutId() {
-        harness.use(entry("g2").pat("PAT", TOKEN)).use(entry("g3").mechanism("PAT"));
+        harness.use(entry("g2").pat("PAT", TOKEN)).use(entry("g3").mechanism("PAT")).after(Duration.ofHours(3));
+
+        assertThat(harness.findingsOf(RULE)).isEmpty();
+    }
+
+    @Test
+    void shouldWaitTheGraceBeforeReporting() {
+        harness.use(entry("g4").pat("PAT", GHOST).from("10.0.0.1")).after(Duration.ofMinutes(90));
+
+        assertThat(harness.findingsOf(RULE)).isEmpty();
+    }
+
+    @Test
+    void shouldStaySilentWhenTheTokenArrivesWithinTheGrace() {
+        harness.use(entry("g5").pat("PAT", GHOST).from("10.0.0.1")).after(Duration.ofMinutes(30))
+                .token(pat(GHOST, "new-token", "vso.code", "jane@contoso.example")).after(Duration.ofHours(3));
 
         assertThat(harness.findingsOf(RULE)).isEmpty();
     }

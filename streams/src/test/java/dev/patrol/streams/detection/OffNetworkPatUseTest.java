@@ -207,4 +207,26 @@ class OffNetworkPatUseTest {
         });
         assertThat(harness.findingsOf(RULE)).hasSize(1);
     }
+
+    @Test
+    void shouldSendTheFindingAgainWithTheTokenWhenItArrivesWithinTheGrace() {
+        harness.use(entry("e26").pat("PAT", UNKNOWN).from("203.0.113.26"));
+        harness.token(pat(UNKNOWN, "created-later", "vso.code", "jane@contoso.example"));
+
+        List<Finding> output = harness.findingsOf(RULE);
+
+        assertThat(output).hasSize(2);
+        assertThat(output.get(1).id()).isEqualTo(output.get(0).id());
+        assertThat(output.get(0).evidence()).containsEntry("token", "not in inventory: deleted, owner removed, or not scanned yet");
+        assertThat(output.get(1).evidence()).containsEntry("token", "in inventory").containsEntry("tokenName", "created-later");
+        assertThat(output.get(1).severity()).isEqualTo(Severity.MEDIUM);
+    }
+
+    @Test
+    void shouldNotCompleteAFindingOnceTheGraceHasPassed() {
+        harness.use(entry("e27").pat("PAT", UNKNOWN).from("203.0.113.27")).after(Duration.ofHours(3));
+        harness.token(pat(UNKNOWN, "created-later", "vso.code", "jane@contoso.example"));
+
+        assertThat(harness.findingsOf(RULE)).hasSize(1);
+    }
 }

@@ -72,10 +72,12 @@ class RuleFileTest {
 
         try (var positive = harness()) {
             useAll(positive, "positive", fixture.get("positive"));
+            positive.after(Duration.ofDays(1)); // let processing-time graces run out
             assertThat(positive.findingsOf(ruleId)).as(ruleId + " positive").isNotEmpty();
         }
         try (var negative = harness()) {
             useAll(negative, "negative", fixture.get("negative"));
+            negative.after(Duration.ofDays(1));
             assertThat(negative.findingsOf(ruleId)).as(ruleId + " negative").isEmpty();
         }
     }
@@ -126,6 +128,7 @@ class RuleFileTest {
 
         try (var harness = new DetectionHarness(new TestNetwork().corporate("10.0.0.0/8"), RuleBook.load(Optional.of(file)))) {
             useAll(harness, "g", fixtures().get("PAT-GHOST-10").get("positive"));
+            harness.after(Duration.ofDays(1));
             assertThat(harness.findingsOf("PAT-GHOST-10")).isEmpty();
         }
     }
