@@ -4,6 +4,7 @@ import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.NetworkClass;
+import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.PersonalAccessToken;
 import dev.patrol.model.json.JsonSerde;
 import dev.patrol.model.topic.Topics;
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -95,6 +97,11 @@ public final class DetectionTopology {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(JsonSerde.of(PersonalAccessToken.class)));
 
+        GlobalKTable<String, OrgUser> users = builder.globalTable(prefix + Topics.USERS.name(),
+                Consumed.with(Topics.USERS.keySerde(), Topics.USERS.valueSerde()).withName("users-source"),
+                Materialized.<String, OrgUser, KeyValueStore<Bytes, byte[]>>as("users-global-store")
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(OrgUser.class)));
+
         KStream<String, TokenUse> tokenUses = audit
                 .filter((id, enriched) -> enriched.event().mechanism().isPat(), Named.as("token-use-pat-only"))
                 .selectKey((id, enriched) -> enriched.event().mechanism().authorizationId()
@@ -102,8 +109,11 @@ public final class DetectionTopology {
                         Named.as("token-use-key-by-token"))
                 .repartition(Repartitioned.<String, EnrichedAuditEvent>as("token-use-by-token")
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(EnrichedAuditEvent.class)))
-                .leftJoin(tokens, TokenUse::new,
-                        Joined.with(Serdes.String(), JsonSerde.of(EnrichedAuditEvent.class), null, "token-use-join-token"));
+                .leftJoin(tokens, (EnrichedAuditEvent enriched, PersonalAccessToken token) -> new TokenUse(enriched, token),
+                        Joined.with(Serdes.String(), JsonSerde.of(EnrichedAuditEvent.class), null, "token-use-join-token"))
+                // Owners are few: a global table joins them without another repartition.
+                .leftJoin(users, (token, use) -> use.token() == null ? null : use.token().owner().descriptor(),
+                        (use, owner) -> owner == null ? use : use.withOwner(owner), Named.as("token-use-join-owner"));
 
         List<KStream<String, DeadLetter>> deadLetters = new ArrayList<>();
         // An address that is not an IP literal is judged by no detection; keep it for a person to look at.

@@ -69,7 +69,8 @@ public final class StreamsService implements AutoCloseable {
                 metrics));
         try (Admin admin = Admin.create(config.kafka().clientConfig())) {
             TopicCreator.ensure(admin, Topics.ownedBy(Owner.STREAMS), prefix);
-            List<String> sources = List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name());
+            List<String> sources = List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name(),
+                    prefix + Topics.USERS.name());
             if (!TopicCreator.awaitExisting(admin, sources, Duration.ofMinutes(5))) {
                 throw new IllegalStateException("source topics " + sources + " do not exist after 5 minutes; start ingest first");
             }

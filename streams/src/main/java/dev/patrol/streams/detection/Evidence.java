@@ -64,6 +64,11 @@ public final class Evidence {
             put("validTo", token.token().validTo());
         }
         put("tokenValid", Boolean.toString(token.token().isValid()));
+        if (use.owner() != null) {
+            var user = use.owner().user();
+            put("ownerStatus", Boolean.TRUE.equals(user.isDeletedInOrigin()) ? "deleted in Entra"
+                    : user.metaType() == null ? "listed" : user.metaType());
+        }
         return this;
     }
 

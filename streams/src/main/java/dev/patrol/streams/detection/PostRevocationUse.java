@@ -10,7 +10,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
- * PAT-POSTREVOKE-11: a token still acting after it was revoked or expired. Revocation can take up to an hour to
+ * PAT-POSTREVOKE-11: a token still acting after it was revoked or expired, or after its owner was deleted in
+ * Entra. Revocation can take up to an hour to
  * bite (ado-api.md §4.2), so uses within {@code grace} of the scan that first saw the token invalid are not
  * reported; the token record's {@code observedAt} is that scan, since the inventory rewrites a token only when its
  * listing changes.
@@ -57,6 +58,11 @@ public final class PostRevocationUse implements Detection {
         }
         if (token.validTo() != null && at.isAfter(token.validTo().plus(grace))) {
             return Optional.of("expired (" + token.validTo() + ")");
+        }
+        // Removing a user from Entra invalidates their PATs within about an hour (ado-api.md §8).
+        if (use.owner() != null && Boolean.TRUE.equals(use.owner().user().isDeletedInOrigin())
+                && at.isAfter(use.owner().observedAt().plus(grace))) {
+            return Optional.of("lost its owner (deleted in Entra, seen at " + use.owner().observedAt() + ")");
         }
         return Optional.empty();
     }

@@ -2,6 +2,7 @@ package dev.patrol.streams.detection;
 
 import dev.patrol.model.event.AuditEvent;
 import dev.patrol.model.event.EnrichedAuditEvent;
+import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.PersonalAccessToken;
 import java.util.Objects;
 
@@ -10,11 +11,20 @@ import java.util.Objects;
  *
  * @param token the inventory's token, or null when the entry's authorizationId is not (yet) in the inventory or the
  *              entry names no token at all
+ * @param owner the token owner's Graph user as the last scan saw it; null when unknown
  */
-public record TokenUse(EnrichedAuditEvent use, PersonalAccessToken token) {
+public record TokenUse(EnrichedAuditEvent use, PersonalAccessToken token, OrgUser owner) {
 
     public TokenUse {
         Objects.requireNonNull(use, "use");
+    }
+
+    public TokenUse(EnrichedAuditEvent use, PersonalAccessToken token) {
+        this(use, token, null);
+    }
+
+    public TokenUse withOwner(OrgUser owner) {
+        return new TokenUse(use, token, owner);
     }
 
     public AuditEvent event() {

@@ -37,6 +37,7 @@ final class DetectionHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, ReceivedAuditEntry> audit;
     final TestInputTopic<String, PersonalAccessToken> tokens;
+    final TestInputTopic<String, dev.patrol.model.event.OrgUser> users;
     final TestOutputTopic<String, Finding> findings;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final java.nio.file.Path stateDir;
@@ -64,6 +65,8 @@ final class DetectionHarness implements AutoCloseable {
                 Topics.AUDIT.valueSerde().serializer());
         tokens = driver.createInputTopic(Topics.TOKENS.name(), Topics.TOKENS.keySerde().serializer(),
                 Topics.TOKENS.valueSerde().serializer());
+        users = driver.createInputTopic(Topics.USERS.name(), Topics.USERS.keySerde().serializer(),
+                Topics.USERS.valueSerde().serializer());
         findings = driver.createOutputTopic(Topics.FINDINGS.name(), Topics.FINDINGS.keySerde().deserializer(),
                 Topics.FINDINGS.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
@@ -73,6 +76,14 @@ final class DetectionHarness implements AutoCloseable {
     /** Adds a token to the inventory, stamped like ingest stamps it (its validFrom). */
     DetectionHarness token(PersonalAccessToken token) {
         tokens.pipeInput(token.authorizationId(), token, token.token().validFrom());
+        return this;
+    }
+
+    /** Puts a token owner in the users table (a global table: visible at once to every task). */
+    DetectionHarness owner(String upn, boolean deletedInEntra, Instant observedAt) {
+        var user = new dev.patrol.model.ado.GraphUser("aad." + upn, upn, upn, upn, "aad", null, "user", null, "member",
+                null, deletedInEntra, null, null, Map.of());
+        users.pipeInput(user.descriptor(), new dev.patrol.model.event.OrgUser("contoso", user, observedAt), observedAt);
         return this;
     }
 

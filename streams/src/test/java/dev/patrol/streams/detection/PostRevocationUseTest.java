@@ -66,4 +66,27 @@ class PostRevocationUseTest {
 
         assertThat(harness.findingsOf(RULE)).isEmpty();
     }
+
+    @Test
+    void shouldReportUseAfterTheOwnerWasDeletedInEntraAndShowTheOwnerStatus() {
+        harness.owner("jane@contoso.example", true, T0.minus(Duration.ofHours(2)))
+                .use(entry("p5").pat("PAT", TOKEN).from("10.0.0.5"));
+
+        assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> {
+            assertThat(f.evidence().get("tokenEnded")).startsWith("lost its owner");
+            assertThat(f.evidence()).containsEntry("ownerStatus", "deleted in Entra");
+        });
+    }
+
+    @Test
+    void shouldShowAMemberOwnerAndStaySilent() {
+        harness.owner("jane@contoso.example", false, T0.minus(Duration.ofDays(9)))
+                .use(entry("p6").pat("PAT", TOKEN).from("10.0.0.6").action("Security.ModifyPermission"));
+
+        var findings = harness.findings.readValuesToList();
+
+        assertThat(findings).noneMatch(f -> f.ruleId().equals(RULE));
+        assertThat(findings).filteredOn(f -> f.ruleId().equals(SensitiveOperationUse.RULE_ID)).singleElement()
+                .satisfies(f -> assertThat(f.evidence()).containsEntry("ownerStatus", "member"));
+    }
 }
