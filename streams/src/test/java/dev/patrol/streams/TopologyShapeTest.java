@@ -44,7 +44,7 @@ class TopologyShapeTest {
                 "ghost-pending-store", "ghost-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
                 "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store",
                 "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
-                "travel-suppress-store", "useragent-suppress-store", "users-global-store");
+                "travel-suppress-store", "useragent-client-store", "useragent-suppress-store", "users-global-store");
         assertThat(repartitions).containsExactly("leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
                 "newcountry-by-owner-repartition", "sensitive-by-user-repartition", "token-use-by-token-repartition",
                 "travel-by-owner-repartition");

@@ -35,17 +35,88 @@ public final class PatUserAgent implements Detection {
         return "useragent";
     }
 
+    /** The client a token was last seen with. */
+    record LastClient(String family, String network, java.time.Instant at) {
+    }
+
     @Override
     public KStream<String, Finding> build(DetectionInputs inputs, RuleSettings rule) {
         List<String> browsers = lower(rule.list("browserMarkers", BROWSER_MARKERS));
         List<String> tools = lower(rule.list("toolMarkers", TOOL_MARKERS));
+        java.time.Duration memory = rule.duration("clientMemory", java.time.Duration.ofDays(30));
+        String store = prefix() + "-client-store";
+        inputs.builder().addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(store),
+                org.apache.kafka.common.serialization.Serdes.String(),
+                dev.patrol.model.json.JsonSerde.of(LastClient.class)));
         Clock clock = inputs.clock();
         return inputs.tokenUses()
-                .filter((token, use) -> match(use.event().userAgent(), tools).isPresent()
-                        || match(use.event().userAgent(), browsers).isPresent(), Named.as(prefix() + "-match"))
-                .filterNot((token, use) -> rule.allowlist().allows(use.event().actor().userPrincipalName(),
-                        use.authorizationId(), use.use().network().ip()), Named.as(prefix() + "-allowlist"))
-                .mapValues(use -> finding(rule, use, tools, browsers, clock), Named.as(prefix() + "-finding"));
+                .filterNot((token, use) -> use.authorizationId() == null || rule.allowlist().allows(
+                        use.event().actor().userPrincipalName(), use.authorizationId(), use.use().network().ip()),
+                        Named.as(prefix() + "-allowlist"))
+                .processValues(() -> new org.apache.kafka.streams.processor.api.FixedKeyProcessor<String, TokenUse, Finding>() {
+                    private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, Finding> context;
+                    private org.apache.kafka.streams.state.KeyValueStore<String, LastClient> clients;
+
+                    @Override
+                    public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, Finding> context) {
+                        this.context = context;
+                        this.clients = context.getStateStore(store);
+                    }
+
+                    @Override
+                    public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<String, TokenUse> record) {
+                        TokenUse use = record.value();
+                        String agent = use.event().userAgent();
+                        if (match(agent, tools).isPresent() || match(agent, browsers).isPresent()) {
+                            context.forward(record.withValue(finding(rule, use, tools, browsers, clock)));
+                        }
+                        String family = family(agent, browsers);
+                        String network = network(use);
+                        if (family == null || network == null) {
+                            return;
+                        }
+                        java.time.Instant at = use.event().timestamp();
+                        LastClient last = clients.get(record.key());
+                        if (last != null && !at.isBefore(last.at()) && at.isBefore(last.at().plus(memory))
+                                && !last.family().equals(family) && !last.network().equals(network)) {
+                            context.forward(record.withValue(clientChanged(rule, use, last, family, clock)));
+                        }
+                        if (last == null || !at.isBefore(last.at())) {
+                            clients.put(record.key(), new LastClient(family, network, at));
+                        }
+                    }
+                }, Named.as(prefix() + "-detect"), store);
+    }
+
+    /** The kind of client: "browser", or the first product token of the user agent ("git", "curl", "python-requests"). */
+    static String family(String userAgent, List<String> browsers) {
+        if (userAgent == null || userAgent.isBlank()) {
+            return null;
+        }
+        if (match(userAgent, browsers).isPresent()) {
+            return "browser";
+        }
+        String first = userAgent.strip().split("[\\s/;(]", 2)[0].toLowerCase(Locale.ROOT);
+        return first.isEmpty() ? null : first;
+    }
+
+    private static String network(TokenUse use) {
+        var network = use.use().network();
+        if (network.asn() != null) {
+            return "AS" + network.asn();
+        }
+        return network.ip() == null ? null : Suppressor.networkPrefix(network.ip());
+    }
+
+    private static Finding clientChanged(RuleSettings rule, TokenUse use, LastClient last, String family, Clock clock) {
+        String summary = Findings.describeToken(use) + " of " + Findings.who(use) + ", last used by " + last.family()
+                + " from " + last.network() + ", was used by " + family + " from " + Findings.where(use)
+                + ": another client on another network, as when a token is stolen";
+        String subjectKey = use.authorizationId();
+        return Findings.of(rule, rule.severity(), use.event(), Findings.subject(use), subjectKey, use.event().id(), summary,
+                Evidence.of(use).put("userAgentKind", "client changed").put("previousClient", last.family())
+                        .put("previousNetwork", last.network()).put("previousAt", last.at()), clock.instant());
     }
 
     static Optional<String> match(String userAgent, List<String> markers) {

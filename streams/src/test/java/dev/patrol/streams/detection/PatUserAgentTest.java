@@ -65,4 +65,26 @@ class PatUserAgentTest {
 
         assertThat(harness.findingsOf(RULE)).isEmpty();
     }
+
+    @Test
+    void shouldReportAnotherKindOfClientFromAnotherNetwork() {
+        harness.use(entry("u6").pat("PAT", TOKEN).from("10.0.0.6").userAgent("git/2.45.0"))
+                .use(entry("u7").pat("PAT", TOKEN).from("203.0.113.7").userAgent("python-requests/2.31.0")
+                        .at(T0.plus(Duration.ofHours(3))));
+
+        assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> {
+            assertThat(f.sourceEventIds()).containsExactly("u7");
+            assertThat(f.evidence()).containsEntry("userAgentKind", "client changed").containsEntry("previousClient", "git")
+                    .containsEntry("previousNetwork", "10.0.0.0/24");
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenOnlyTheClientOrOnlyTheNetworkChanges() {
+        harness.use(entry("u8").pat("PAT", TOKEN).from("10.0.0.8").userAgent("git/2.45.0"))
+                .use(entry("u9").pat("PAT", TOKEN).from("10.0.0.9").userAgent("curl/8.5.0").at(T0.plusSeconds(60)))
+                .use(entry("u10").pat("PAT", TOKEN).from("203.0.113.10").userAgent("curl/8.6.0").at(T0.plusSeconds(120)));
+
+        assertThat(harness.findingsOf(RULE)).isEmpty();
+    }
 }
