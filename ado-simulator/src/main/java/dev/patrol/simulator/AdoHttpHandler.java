@@ -1,5 +1,6 @@
 package dev.patrol.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -14,45 +15,62 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Everything every request goes through, in this order: injected faults; the organization (404); Basic
- * authentication against the configured PAT (401); the route (404, or 405 with {@code Allow}); {@code api-version}
- * (400); then the endpoint. Checking credentials before the route means an anonymous caller learns nothing about
- * which paths exist.
+ * Everything every request goes through, in this order: injected faults; the token endpoint
+ * ({@code POST /{tenant}/oauth2/v2.0/token}, see {@link EntraTokenEndpoint}); the organization (404);
+ * authentication (401): Basic with the configured PAT as password, or {@code Bearer} with a token the token endpoint
+ * issued that has not expired; the rate limiter ({@link RateLimit}: its {@code X-RateLimit-*} headers go on every
+ * answer from here on, and an enforced budget may hold the request or answer 429); the route (404, or 405 with
+ * {@code Allow}); {@code api-version} (400); then the endpoint. Checking credentials before the route means an
+ * anonymous caller learns nothing about which paths exist.
  *
  * <p>{@code api-version} must look like {@code 7.1} or {@code 7.1-preview[.1]}; the audit log and Graph users exist
  * only as previews, so there the {@code -preview} suffix is required, as ADO requires it.
  *
- * <p>Never logs the Authorization header or anything derived from it.
+ * <p>Never logs the Authorization header, a request body or anything derived from them.
  */
 final class AdoHttpHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdoHttpHandler.class);
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final Pattern API_VERSION = Pattern.compile("(\\d+)\\.(\\d+)(-preview(\\.\\d+)?)?", Pattern.CASE_INSENSITIVE);
+    /** What a sign-in page or an intercepting proxy sends where JSON was expected. */
+    private static final String HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title>"
+            + "</head><body><p>The service is temporarily unavailable. Please try again later.</p></body></html>\n";
 
     private final String organization;
     private final byte[] patDigest;
     private final Clock clock;
     private final Faults faults;
     private final URI baseUrl;
+    private final String tenantId;
+    private final EntraTokens entraTokens;
+    private final RateLimiter rateLimiter;
+    private final EntraTokenEndpoint tokenEndpoint;
     private final AuditLogEndpoint auditLog;
     private final GraphUsersEndpoint graphUsers;
     private final TokenAdminEndpoint tokenAdmin;
+    private final AtomicLong requests = new AtomicLong();
 
-    AdoHttpHandler(SimulatorConfig config, SimulatedOrg org, Faults faults, URI baseUrl) {
+    AdoHttpHandler(SimulatorConfig config, SimulatedOrg org, Faults faults, EntraTokens entraTokens, URI baseUrl) {
         this.organization = config.organization();
         this.patDigest = sha256(config.pat().getBytes(StandardCharsets.UTF_8));
         this.clock = config.clock();
         this.faults = faults;
         this.baseUrl = baseUrl;
+        this.tenantId = config.entra().tenantId();
+        this.entraTokens = entraTokens;
+        this.rateLimiter = new RateLimiter(config.rateLimit(), config.clock());
+        this.tokenEndpoint = new EntraTokenEndpoint(config.entra(), entraTokens, config.clock());
         this.auditLog = new AuditLogEndpoint(org, config.clock());
         this.graphUsers = new GraphUsersEndpoint(org, baseUrl);
         this.tokenAdmin = new TokenAdminEndpoint(org);
@@ -60,6 +78,7 @@ final class AdoHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        requests.incrementAndGet();
         String method = exchange.getRequestMethod();
         String path = Optional.ofNullable(exchange.getRequestURI().getPath()).orElse("/");
         SimResponse response;
@@ -67,7 +86,7 @@ final class AdoHttpHandler implements HttpHandler {
             response = respond(exchange, method, path);
         } catch (AdoRequestException e) {
             response = SimResponse.error(e.status(), e.typeKey(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             LOG.atWarn().addKeyValue("method", method).addKeyValue("path", path)
                     .addKeyValue("error", e.getClass().getName()).log("simulator failed to answer a request");
             response = SimResponse.error(500, "InternalServerErrorException", "The simulator failed: " + e.getClass().getSimpleName());
@@ -83,13 +102,32 @@ final class AdoHttpHandler implements HttpHandler {
                 .log("request served");
     }
 
-    private SimResponse respond(HttpExchange exchange, String method, String path) {
+    private SimResponse respond(HttpExchange exchange, String method, String path) throws JsonProcessingException {
         Optional<Faults.InjectedFault> fault = faults.take(path);
         if (fault.isPresent()) {
-            return faultResponse(fault.get());
+            Faults.InjectedFault injected = fault.get();
+            switch (injected.kind()) {
+                case DELAY -> hold(injected.duration());
+                case TRUNCATE -> {
+                    return serve(exchange, method, path).truncated();
+                }
+                default -> {
+                    return faultResponse(injected);
+                }
+            }
         }
+        return serve(exchange, method, path);
+    }
 
+    private SimResponse serve(HttpExchange exchange, String method, String path) {
         List<String> segments = Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toList();
+        if (isTokenPath(segments)) {
+            if (!method.equals("POST")) {
+                return SimResponse.error(405, "MethodNotAllowedException",
+                        "The requested resource does not support http method '" + method + "'.").withHeader("Allow", "POST");
+            }
+            return tokenEndpoint.token(segments.get(0), readBody(exchange));
+        }
         if (segments.isEmpty() || !segments.get(0).equalsIgnoreCase(organization)) {
             String name = segments.isEmpty() ? "" : segments.get(0);
             return SimResponse.error(404, "OrganizationNotFoundException",
@@ -98,9 +136,25 @@ final class AdoHttpHandler implements HttpHandler {
         if (!authenticated(exchange.getRequestHeaders())) {
             return SimResponse.error(401, "UnauthorizedRequestException",
                             "TF400813: The user '' is not authorized to access this resource.")
-                    .withHeader("WWW-Authenticate", "Basic realm=\"" + baseUrl + "\"");
+                    .withHeader("WWW-Authenticate", "Basic realm=\"" + baseUrl + "\", Bearer authorization_uri=\""
+                            + baseUrl + "/" + tenantId + "\"");
         }
 
+        RateLimiter.Decision budget = rateLimiter.admit();
+        if (budget.blocked()) {
+            return blocked(budget.retryAfterSeconds()).withHeaders(budget.headers());
+        }
+        hold(budget.delay());
+        SimResponse response;
+        try {
+            response = route(exchange, method, path, segments);
+        } catch (AdoRequestException e) {
+            response = SimResponse.error(e.status(), e.typeKey(), e.getMessage());
+        }
+        return response.withHeaders(budget.headers());
+    }
+
+    private SimResponse route(HttpExchange exchange, String method, String path, List<String> segments) {
         List<String> route = segments.subList(1, segments.size());
         Endpoint endpoint = Endpoint.match(route).orElse(null);
         if (endpoint == null) {
@@ -116,11 +170,35 @@ final class AdoHttpHandler implements HttpHandler {
         QueryParams query = QueryParams.parse(exchange.getRequestURI().getRawQuery());
         requireApiVersion(query, method, endpoint.previewOnly);
         return switch (endpoint) {
-            case AUDIT_LOG -> auditLog.query(query);
+            case AUDIT_LOG -> auditLog.query(query,
+                    query.text("continuationToken").isPresent() && faults.takeRepeatedToken());
             case GRAPH_USERS -> graphUsers.list(query);
             case LIST_PATS -> tokenAdmin.list(route.get(3), query);
             case REVOKE_PATS -> tokenAdmin.revoke(query, readBody(exchange));
         };
+    }
+
+    /** Requests received so far, whatever their fate. */
+    long requests() {
+        return requests.get();
+    }
+
+    /** {@code /{tenant}/oauth2/v2.0/token}, matched case-insensitively like the ADO routes. */
+    private static boolean isTokenPath(List<String> segments) {
+        return segments.size() == 4 && segments.get(1).equalsIgnoreCase("oauth2")
+                && segments.get(2).equalsIgnoreCase("v2.0") && segments.get(3).equalsIgnoreCase("token");
+    }
+
+    /** Holds the worker, as a slow or rate-delayed ADO request holds the caller; a stopping server cuts it short. */
+    private static void hold(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The four routes, matched case-insensitively after {@code /{org}}, as ADO's routing is. */
@@ -160,7 +238,13 @@ final class AdoHttpHandler implements HttpHandler {
 
     private boolean authenticated(Headers headers) {
         String authorization = headers.getFirst("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (authorization == null) {
+            return false;
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return entraTokens.accepts(authorization.substring(7).strip(), clock.instant());
+        }
+        if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }
         byte[] credentials;
@@ -196,19 +280,27 @@ final class AdoHttpHandler implements HttpHandler {
     }
 
     private SimResponse faultResponse(Faults.InjectedFault fault) {
-        if (fault.status() != 429) {
-            return SimResponse.error(fault.status(), "SimulatedFaultException",
+        return switch (fault.kind()) {
+            case THROTTLE -> blocked(fault.retryAfterSeconds())
+                    .withHeader("X-RateLimit-Resource", RateLimiter.RESOURCE)
+                    .withHeader("X-RateLimit-Limit", Integer.toString(rateLimiter.limit()))
+                    .withHeader("X-RateLimit-Remaining", "0")
+                    .withHeader("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + fault.retryAfterSeconds()));
+            case UNAVAILABLE -> SimResponse.error(503, "ServiceUnavailableException",
+                            "Simulated failure: HTTP 503 injected by Faults.unavailableNext.")
+                    .withHeader("Retry-After", Long.toString(fault.retryAfterSeconds()));
+            case INVALID_JSON -> SimResponse.raw(200, "text/html; charset=utf-8", HTML_PAGE);
+            default -> SimResponse.error(fault.status(), "SimulatedFaultException",
                     "Simulated failure: HTTP " + fault.status() + " injected by Faults.failNext.");
-        }
-        long retryAfter = fault.retryAfterSeconds();
+        };
+    }
+
+    /** ADO's rate limiter blocking a request: 429, TF400733 and {@code Retry-After}. */
+    private static SimResponse blocked(long retryAfterSeconds) {
         return SimResponse.error(429, "RequestBlockedException",
                         "TF400733: The request has been canceled: Request was blocked due to exceeding usage of"
                                 + " resource 'Core' in namespace 'User'.")
-                .withHeader("Retry-After", Long.toString(retryAfter))
-                .withHeader("X-RateLimit-Resource", "Core")
-                .withHeader("X-RateLimit-Limit", "200")
-                .withHeader("X-RateLimit-Remaining", "0")
-                .withHeader("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + retryAfter));
+                .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
     private static byte[] readBody(HttpExchange exchange) {
@@ -226,13 +318,14 @@ final class AdoHttpHandler implements HttpHandler {
     private static void write(HttpExchange exchange, SimResponse response) throws IOException {
         Headers headers = exchange.getResponseHeaders();
         response.headers().forEach(headers::set);
-        if (response.body() == null) {
+        byte[] bytes = response.bytes();
+        if (bytes == null) {
             exchange.sendResponseHeaders(response.status(), -1);
             return;
         }
-        byte[] bytes = SimJson.MAPPER.writeValueAsBytes(response.body());
-        headers.set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(response.status(), bytes.length);
+        headers.set("Content-Type", response.contentType());
+        // 0 would mean "chunked" to HttpServer; a cut-to-nothing body is still a body of length 0.
+        exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

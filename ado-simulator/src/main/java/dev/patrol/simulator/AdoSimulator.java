@@ -30,14 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Endpoint behaviour is documented on the endpoint classes; what every request goes through (faults, 404 for
- * another organization, 401, 404/405, {@code api-version}) on the request handler.
+ * <p>Besides PATs, the server accepts bearer tokens from its own Microsoft Entra token endpoint
+ * ({@code POST {baseUrl}/{tenant}/oauth2/v2.0/token}, see {@link EntraApp}), and it reports (optionally enforces)
+ * a rate-limit budget ({@link RateLimit}). Endpoint behaviour is documented on the endpoint classes; what every
+ * request goes through (faults, the token endpoint, 404 for another organization, 401, rate limit, 404/405,
+ * {@code api-version}) on the request handler.
  */
 public final class AdoSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdoSimulator.class);
-    /** Enough for a poller, an inventory scan and a test's own calls to overlap. */
-    private static final int WORKER_THREADS = 4;
+    /** Enough for a poller, an inventory scan and a test's own calls to overlap, with some held by slow faults. */
+    private static final int WORKER_THREADS = 8;
     private static final int BACKLOG = 64;
 
     private final HttpServer server;
@@ -45,14 +48,19 @@ public final class AdoSimulator implements AutoCloseable {
     private final URI baseUrl;
     private final SimulatedOrg org;
     private final Faults faults;
+    private final EntraTokens entraTokens;
+    private final AdoHttpHandler handler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdoSimulator(HttpServer server, ExecutorService workers, URI baseUrl, SimulatedOrg org, Faults faults) {
+    private AdoSimulator(HttpServer server, ExecutorService workers, URI baseUrl, SimulatedOrg org, Faults faults,
+                         EntraTokens entraTokens, AdoHttpHandler handler) {
         this.server = server;
         this.workers = workers;
         this.baseUrl = baseUrl;
         this.org = org;
         this.faults = faults;
+        this.entraTokens = entraTokens;
+        this.handler = handler;
     }
 
     /**
@@ -72,13 +80,15 @@ public final class AdoSimulator implements AutoCloseable {
         }
         URI baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         ExecutorService workers = Executors.newFixedThreadPool(WORKER_THREADS, workerThreads());
-        server.createContext("/", new AdoHttpHandler(config, org, faults, baseUrl));
+        EntraTokens entraTokens = new EntraTokens();
+        AdoHttpHandler handler = new AdoHttpHandler(config, org, faults, entraTokens, baseUrl);
+        server.createContext("/", handler);
         server.setExecutor(workers);
         server.start();
         LOG.atInfo().addKeyValue("baseUrl", baseUrl).addKeyValue("organization", config.organization())
                 .addKeyValue("users", org.users().size()).addKeyValue("tokens", org.tokens().size())
                 .addKeyValue("auditEntries", config.auditEntries()).log("ADO simulator started");
-        return new AdoSimulator(server, workers, baseUrl, org, faults);
+        return new AdoSimulator(server, workers, baseUrl, org, faults, entraTokens, handler);
     }
 
     /** {@code http://127.0.0.1:<port>}, no trailing slash. */
@@ -92,6 +102,25 @@ public final class AdoSimulator implements AutoCloseable {
 
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * The Microsoft Entra authority the token endpoint answers under: the base URL, so a client configured with
+     * authority {@code A} and tenant {@code T} posts to {@code A/T/oauth2/v2.0/token} as it would to
+     * {@code https://login.microsoftonline.com}.
+     */
+    public URI authorityUrl() {
+        return baseUrl;
+    }
+
+    /** The bearer tokens the token endpoint issued: how many, and a way to make them all stop working. */
+    public EntraTokens entraTokens() {
+        return entraTokens;
+    }
+
+    /** Requests received so far, of every kind and outcome: a cheap measure of a client's progress for tests. */
+    public long requestCount() {
+        return handler.requests();
     }
 
     /** Stops at once: open exchanges are cut off rather than waited for. Idempotent. */

@@ -21,7 +21,8 @@ import java.util.Optional;
  *   <li><b>Window</b>: {@code startTime} inclusive, {@code endTime} exclusive, both optional ISO-8601 date-times
  *       with an offset; anything else is 400. A window with start at or after end is empty, not an error.</li>
  *   <li><b>Visibility</b>: an entry is served only once its timestamp is not after the clock's now, so an entry
- *       appended with a future timestamp arrives late, as ADO's undocumented ingestion delay makes real ones do.</li>
+ *       appended with a future timestamp arrives late, as ADO's undocumented ingestion delay makes real ones do; an
+ *       entry appended with a {@code visibleFrom} is also skipped until then, though its timestamp is earlier.</li>
  *   <li><b>batchSize</b>: default 200 (the UI's page), any positive value honoured, no maximum; 0, negative or
  *       non-numeric is 400. {@code skipAggregation} must be a boolean if given; nothing is aggregated anyway.</li>
  *   <li><b>Paging</b>: {@code continuationToken} is the {@code id} of the last entry returned, as in the spec
@@ -46,7 +47,11 @@ final class AuditLogEndpoint {
         this.clock = clock;
     }
 
-    SimResponse query(QueryParams query) {
+    /**
+     * @param repeatToken answer with the request's own continuation token and {@code hasMore}, as a server stuck in
+     *                    a paging loop would (see {@link Faults#repeatContinuationTokenNext})
+     */
+    SimResponse query(QueryParams query, boolean repeatToken) {
         int batchSize = query.positiveInt("batchSize", DEFAULT_BATCH_SIZE);
         Optional<Instant> startTime = query.dateTime("startTime");
         Optional<Instant> endTime = query.dateTime("endTime");
@@ -66,7 +71,7 @@ final class AuditLogEndpoint {
         boolean hasMore = false;
         for (Map.Entry<AuditEntryKey, ObjectNode> candidate : remaining.entrySet()) {
             Instant timestamp = candidate.getKey().timestamp();
-            if (timestamp.isAfter(now) || endTime.map(end -> !timestamp.isBefore(end)).orElse(false)) {
+            if (!org.visible(candidate.getKey(), now) || endTime.map(end -> !timestamp.isBefore(end)).orElse(false)) {
                 continue;
             }
             if (startTime.map(timestamp::isBefore).orElse(false)) {
@@ -82,8 +87,13 @@ final class AuditLogEndpoint {
         ObjectNode body = SimJson.NODES.objectNode();
         ArrayNode entries = body.putArray("decoratedAuditLogEntries");
         page.forEach(entries::add);
-        body.put("continuationToken", page.isEmpty() ? null : page.get(page.size() - 1).get("id").asText());
-        body.put("hasMore", hasMore);
+        if (repeatToken && continuationToken.isPresent()) {
+            body.put("continuationToken", continuationToken.get());
+            body.put("hasMore", true);
+        } else {
+            body.put("continuationToken", page.isEmpty() ? null : page.get(page.size() - 1).get("id").asText());
+            body.put("hasMore", hasMore);
+        }
         return SimResponse.json(200, body);
     }
 }

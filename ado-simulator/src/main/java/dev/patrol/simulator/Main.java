@@ -2,6 +2,7 @@ package dev.patrol.simulator;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,22 +16,28 @@ import java.util.function.UnaryOperator;
 public final class Main {
 
     static final String USAGE = """
-            Usage: ado-simulator [--port N] [--org NAME] [--seed N] [--users N] [--entries N] [--help]
+            Usage: ado-simulator [--port N] [--org NAME] [--seed N] [--users N] [--pats-per-user N]
+                                 [--days N] [--entries N | --entries-per-day N] [--help]
 
             Serves a generated Azure DevOps organization on 127.0.0.1: the audit log
             (/{org}/_apis/audit/auditlog), Graph users (/{org}/_apis/graph/users) and tokenadmin
-            (list and revoke PATs, /{org}/_apis/tokenadmin/...). Runs until Ctrl-C.
+            (list and revoke PATs, /{org}/_apis/tokenadmin/...), plus a Microsoft Entra token endpoint
+            (/{tenant}/oauth2/v2.0/token) for service-principal credentials. Runs until Ctrl-C.
 
-              --port N      TCP port on 127.0.0.1; 0 picks a free one (default 0)
-              --org NAME    organization name (default contoso)
-              --seed N      random seed; the same seed gives the same users, tokens and audit log,
-                            with times relative to start-up (default 42)
-              --users N     users to generate, 1..1000 (default 12)
-              --entries N   audit entries over the last 6 hours: 0, or 10..100000 (default 200)
-              --help        print this help and exit
+              --port N             TCP port on 127.0.0.1; 0 picks a free one (default 0)
+              --org NAME           organization name (default contoso)
+              --seed N             random seed; the same seed gives the same users, tokens and audit log,
+                                   with times relative to start-up (default 42)
+              --users N            users to generate, 1..10000 (default 12)
+              --pats-per-user N    PATs per user, 1..100 (default: one to three at random); users times
+                                   PATs at most 100000
+              --days N             history of the audit log in days, 1..90 (default: 6 hours)
+              --entries N          audit entries over the history: 0, or 10..200000 (default 200)
+              --entries-per-day N  audit entries per day over the history instead of --entries
+              --help               print this help and exit
 
-            On start it prints the base URL and the PAT the server accepts (send it as the Basic-auth
-            password; any user name).
+            On start it prints the base URL, the PAT the server accepts (send it as the Basic-auth
+            password; any user name) and the service principal its token endpoint knows.
             """;
 
     private Main() {
@@ -79,6 +86,8 @@ public final class Main {
      */
     static Optional<SimulatorConfig> parse(String[] args) {
         SimulatorConfig config = SimulatorConfig.defaults();
+        Integer perDay = null;
+        boolean entriesGiven = false;
         List<String> remaining = new ArrayList<>(List.of(args));
         while (!remaining.isEmpty()) {
             String argument = remaining.remove(0);
@@ -92,7 +101,8 @@ public final class Main {
                 option = argument.substring(0, equals);
                 value = argument.substring(equals + 1);
             }
-            if (!List.of("--port", "--org", "--seed", "--users", "--entries").contains(option)) {
+            if (!List.of("--port", "--org", "--seed", "--users", "--pats-per-user", "--days", "--entries",
+                    "--entries-per-day").contains(option)) {
                 throw new IllegalArgumentException("unknown argument '" + argument + "'");
             }
             if (value == null) {
@@ -102,13 +112,27 @@ public final class Main {
                 value = remaining.remove(0);
             }
             String text = value;
+            if (option.equals("--entries-per-day")) {
+                perDay = integer(text); // applied last: it depends on --days, wherever that stands
+                continue;
+            }
             config = switch (option) {
                 case "--port" -> apply(option, config, c -> c.withPort(integer(text)));
                 case "--org" -> apply(option, config, c -> c.withOrganization(text));
                 case "--seed" -> apply(option, config, c -> c.withSeed(longValue(text)));
                 case "--users" -> apply(option, config, c -> c.withUsers(integer(text)));
+                case "--pats-per-user" -> apply(option, config, c -> c.withPatsPerUser(integer(text)));
+                case "--days" -> apply(option, config, c -> c.withHistory(days(integer(text))));
                 default -> apply(option, config, c -> c.withAuditEntries(integer(text)));
             };
+            entriesGiven |= option.equals("--entries");
+        }
+        if (perDay != null) {
+            if (entriesGiven) {
+                throw new IllegalArgumentException("--entries and --entries-per-day exclude each other");
+            }
+            int rate = perDay;
+            config = apply("--entries-per-day", config, c -> c.withAuditEntriesPerDay(rate));
         }
         return Optional.of(config);
     }
@@ -125,6 +149,11 @@ public final class Main {
         out.println("  export PATROL_ADO_VSSPS_BASE_URL=" + base);
         out.println("  export ADO_PAT=" + config.pat() + "    # the simulator's fixed fake PAT");
         out.println("  export PATROL_NETWORK_CORPORATE_CIDRS=" + String.join(",", org.corporateCidrs()));
+        EntraApp entra = config.entra();
+        out.println("Or with a service principal (Entra token from the simulator's token endpoint):");
+        out.println("  export PATROL_ADO_CREDENTIAL=client-secret PATROL_ADO_AUTHORITY_URL=" + simulator.authorityUrl());
+        out.println("  export PATROL_ADO_TENANT_ID=" + entra.tenantId() + " PATROL_ADO_CLIENT_ID=" + entra.clientId());
+        out.println("  export AZURE_CLIENT_SECRET=" + entra.clientSecret() + "    # the simulator's fixed fake secret");
         out.println("Try: curl -u :" + config.pat() + " '" + base + "/" + org.organization()
                 + "/_apis/audit/auditlog?batchSize=5&api-version=7.1-preview.1'");
         out.println("Press Ctrl-C to stop.");
@@ -144,6 +173,13 @@ public final class Main {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a whole number");
         }
+    }
+
+    private static Duration days(int days) {
+        if (days < 1) {
+            throw new IllegalArgumentException("'" + days + "' is not a positive number of days");
+        }
+        return Duration.ofDays(days);
     }
 
     private static long longValue(String text) {

@@ -40,13 +40,15 @@ public final class SimulatedOrg {
     private volatile List<Member> members;
     private volatile Map<String, Member> membersByDescriptor;
     /** What tokenadmin lists, as generated or added; API revocations are applied on read. */
-    private volatile List<SimToken> listedTokens;
+    private volatile Listing listedTokens;
     /** As generated, for {@link #isRevoked}: the generator's already-revoked tokens stay revoked even once deleted. */
     private final List<SimToken> generatedTokens;
     private final List<OffNetworkUse> offNetworkPatUses;
 
     private final NavigableMap<AuditEntryKey, ObjectNode> entries = new ConcurrentSkipListMap<>();
     private final Map<String, AuditEntryKey> entryKeysById = new ConcurrentHashMap<>();
+    /** Entries that become visible later than their timestamp says (see {@link #appendAuditEntry(ObjectNode, Instant)}). */
+    private final Map<String, Instant> visibleFromById = new ConcurrentHashMap<>();
     private final Set<String> revokedThroughApi = ConcurrentHashMap.newKeySet();
     private final List<String> revocations = new ArrayList<>(); // guarded by this
 
@@ -59,7 +61,7 @@ public final class SimulatedOrg {
         this.corporateCidrs = List.copyOf(corporateCidrs);
         setMembers(List.copyOf(members));
         this.generatedTokens = List.copyOf(tokens);
-        this.listedTokens = this.generatedTokens;
+        this.listedTokens = Listing.of(this.generatedTokens);
         this.offNetworkPatUses = List.copyOf(offNetworkPatUses);
         auditEntries.forEach(this::appendAuditEntry);
     }
@@ -84,7 +86,7 @@ public final class SimulatedOrg {
 
     /** The current inventory, revoked tokens included (with {@code isValid == false}). */
     public List<SimToken> tokens() {
-        return listedTokens.stream().map(this::current).toList();
+        return listedTokens.all().stream().map(this::current).toList();
     }
 
     /**
@@ -103,9 +105,9 @@ public final class SimulatedOrg {
         if (listed(normalized.authorizationId()).isPresent()) {
             throw new IllegalArgumentException("token " + normalized.authorizationId() + " is already listed");
         }
-        List<SimToken> next = new ArrayList<>(listedTokens);
+        List<SimToken> next = new ArrayList<>(listedTokens.all());
         next.add(normalized);
-        listedTokens = List.copyOf(next);
+        listedTokens = Listing.of(next);
     }
 
     /**
@@ -115,9 +117,9 @@ public final class SimulatedOrg {
      */
     public synchronized boolean deleteToken(String authorizationId) {
         String id = authorizationId.toLowerCase(Locale.ROOT);
-        List<SimToken> next = listedTokens.stream().filter(token -> !token.authorizationId().equals(id)).toList();
-        boolean removed = next.size() < listedTokens.size();
-        listedTokens = next;
+        List<SimToken> next = listedTokens.all().stream().filter(token -> !token.authorizationId().equals(id)).toList();
+        boolean removed = next.size() < listedTokens.all().size();
+        listedTokens = Listing.of(next);
         return removed;
     }
 
@@ -133,7 +135,7 @@ public final class SimulatedOrg {
         SimToken token = listed(id).orElseThrow(() -> new IllegalArgumentException("token " + id + " is not listed"));
         SimToken moved = new SimToken(token.authorizationId(), token.ownerDescriptor(), token.displayName(),
                 token.scope(), token.targetAccounts(), token.validFrom(), validTo, token.isValid());
-        listedTokens = listedTokens.stream().map(t -> t.authorizationId().equals(id) ? moved : t).toList();
+        listedTokens = Listing.of(listedTokens.all().stream().map(t -> t.authorizationId().equals(id) ? moved : t).toList());
     }
 
     /**
@@ -147,7 +149,7 @@ public final class SimulatedOrg {
             return false;
         }
         setMembers(members.stream().filter(member -> !member.descriptor().equals(descriptor)).toList());
-        listedTokens = listedTokens.stream().filter(token -> !token.ownerDescriptor().equals(descriptor)).toList();
+        listedTokens = Listing.of(listedTokens.all().stream().filter(token -> !token.ownerDescriptor().equals(descriptor)).toList());
         return true;
     }
 
@@ -184,6 +186,22 @@ public final class SimulatedOrg {
      *                                  or the id is already in the log
      */
     public void appendAuditEntry(ObjectNode entry) {
+        append(entry, null);
+    }
+
+    /**
+     * Adds an entry that ADO only shows from {@code visibleFrom} (on the simulator's clock) although its
+     * {@code timestamp} is earlier: the undocumented ingestion delay that makes pollers re-read an overlap. Before
+     * then the query API skips it, as if it were not there; from then on it sits in the log by its timestamp, so a
+     * window that already moved past that timestamp only finds it if it overlaps it again.
+     *
+     * @throws IllegalArgumentException as {@link #appendAuditEntry(ObjectNode)}
+     */
+    public void appendAuditEntry(ObjectNode entry, Instant visibleFrom) {
+        append(entry, Objects.requireNonNull(visibleFrom, "visibleFrom"));
+    }
+
+    private void append(ObjectNode entry, Instant visibleFrom) {
         Objects.requireNonNull(entry, "entry");
         String id = textOf(entry, "id");
         Instant timestamp;
@@ -196,6 +214,9 @@ public final class SimulatedOrg {
         // Claim the id first so two concurrent appends of one id cannot both land.
         if (entryKeysById.putIfAbsent(id, key) != null) {
             throw new IllegalArgumentException("audit entry " + id + " is already in the log");
+        }
+        if (visibleFrom != null) {
+            visibleFromById.put(id, visibleFrom); // before the entry itself, so no reader sees it early
         }
         entries.put(key, entry.deepCopy());
     }
@@ -215,15 +236,21 @@ public final class SimulatedOrg {
     }
 
     List<SimToken> tokensOwnedBy(String descriptor) {
-        return listedTokens.stream()
-                .filter(token -> token.ownerDescriptor().equals(descriptor))
-                .map(this::current)
-                .toList();
+        return listedTokens.byOwner().getOrDefault(descriptor, List.of()).stream().map(this::current).toList();
     }
 
     /** The log newest first; read-only. Entries are never mutated after they are stored. */
     NavigableMap<AuditEntryKey, ObjectNode> entriesNewestFirst() {
         return Collections.unmodifiableNavigableMap(entries);
+    }
+
+    /** Whether the query API shows the entry at {@code now}: its timestamp has passed, and its delay if it has one. */
+    boolean visible(AuditEntryKey key, Instant now) {
+        if (key.timestamp().isAfter(now)) {
+            return false;
+        }
+        Instant from = visibleFromById.get(key.id());
+        return from == null || !from.isAfter(now);
     }
 
     Optional<AuditEntryKey> entryKey(String id) {
@@ -242,7 +269,7 @@ public final class SimulatedOrg {
     }
 
     private Optional<SimToken> listed(String authorizationId) {
-        return listedTokens.stream().filter(token -> token.authorizationId().equals(authorizationId)).findFirst();
+        return Optional.ofNullable(listedTokens.byId().get(authorizationId));
     }
 
     private void setMembers(List<Member> next) {
@@ -262,5 +289,23 @@ public final class SimulatedOrg {
             throw new IllegalArgumentException("audit entry needs a non-blank text '" + field + "'");
         }
         return value.asText();
+    }
+
+    /**
+     * One immutable state of the token listing with its indexes, swapped whole: tokenadmin answers one user at a time,
+     * and at benchmark scale a scan over every token per call would make an inventory scan quadratic.
+     */
+    private record Listing(List<SimToken> all, Map<String, SimToken> byId, Map<String, List<SimToken>> byOwner) {
+
+        static Listing of(List<SimToken> tokens) {
+            Map<String, SimToken> byId = new LinkedHashMap<>();
+            Map<String, List<SimToken>> byOwner = new LinkedHashMap<>();
+            for (SimToken token : tokens) {
+                byId.put(token.authorizationId(), token);
+                byOwner.computeIfAbsent(token.ownerDescriptor(), owner -> new ArrayList<>()).add(token);
+            }
+            byOwner.replaceAll((owner, owned) -> List.copyOf(owned));
+            return new Listing(List.copyOf(tokens), Collections.unmodifiableMap(byId), Collections.unmodifiableMap(byOwner));
+        }
     }
 }

@@ -21,6 +21,23 @@ class MainTest {
     }
 
     @Test
+    void shouldApplyScaleOptionsWithEntriesPerDayOverTheGivenDaysWhenGivenInAnyOrder() {
+        // when
+        Optional<SimulatorConfig> config = Main.parse(new String[] {
+                "--entries-per-day", "1000", "--users", "500", "--pats-per-user", "4", "--days=30"});
+
+        // then
+        assertThat(config).hasValue(SimulatorConfig.defaults().withUsers(500).withPatsPerUser(4)
+                .withHistory(java.time.Duration.ofDays(30)).withAuditEntries(30_000));
+    }
+
+    @Test
+    void shouldRejectEntriesAndEntriesPerDayWhenBothAreGiven() {
+        assertThatThrownBy(() -> Main.parse(new String[] {"--entries", "50", "--entries-per-day", "10"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--entries and --entries-per-day exclude each other");
+    }
+
+    @Test
     void shouldAskForHelpWhenHelpIsAmongTheArguments() {
         // when
         Optional<SimulatorConfig> config = Main.parse(new String[] {"--port", "1", "--help"});

@@ -121,7 +121,7 @@ public final class IngestService implements AutoCloseable {
     private void runLoop() {
         String org = config.organization();
         var endpoints = new AdoEndpoints(config.ado().auditBaseUrl(), config.ado().vsspsBaseUrl(), org);
-        var client = new AdoHttpClient(config.ado().pat().orElseThrow(), config.ado().requestTimeout());
+        var client = AdoHttpClient.forSettings(config.ado(), clock);
         var clientConfig = config.kafka().clientConfig();
         String prefix = config.kafka().topicPrefix();
         AuditStreamReceiver receiver = null;

@@ -1,34 +1,45 @@
 package dev.patrol.ingest.ado;
 
 import dev.patrol.model.Secret;
+import dev.patrol.model.config.AdoSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * GETs JSON from ADO with a PAT, politely: honours {@code Retry-After} on 429, backs off with jitter on 5xx,
- * connection errors and timeouts, and never retries 401/403 (see {@link AdoAuthException}).
+ * GETs JSON from ADO, politely:
+ * <ul>
+ *   <li>reads {@code X-RateLimit-Limit}/{@code -Remaining}/{@code -Reset} on every answer and spaces its requests
+ *       out once the budget runs low, before ADO delays or blocks it ({@link RatePacer});</li>
+ *   <li>honours {@code Retry-After} on 429 and 503, for every thread of the client;</li>
+ *   <li>backs off exponentially with jitter on 5xx, 408, connection errors and timeouts, up to the
+ *       {@link RetryPolicy}'s attempts, so every page is eventually fetched or the caller's cycle fails whole;</li>
+ *   <li>never retries 401/403 with the same credential ({@link AdoAuthException}); a bearer token refused with 401 is
+ *       dropped and the request tried once more with a fresh one.</li>
+ * </ul>
  *
  * <p>The credential is only ever placed in the {@code Authorization} header; it appears in no log line and no
- * exception message.
+ * exception message. Thread-safe.
  */
 public final class AdoHttpClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdoHttpClient.class);
 
     private final HttpClient http;
-    private final String authorization;
+    private final AdoCredential credential;
     private final Duration requestTimeout;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
+    private final Clock clock;
+    private final RatePacer pacer = new RatePacer();
 
     /** Blocks for a while; replaced in tests so retries do not cost wall-clock time. */
     @FunctionalInterface
@@ -40,29 +51,62 @@ public final class AdoHttpClient {
     public record JsonResponse(byte[] body, Optional<String> continuationHeader) {
     }
 
-    public AdoHttpClient(Secret pat, Duration requestTimeout, RetryPolicy retry, Sleeper sleeper) {
+    /**
+     * @param clock "now" for rate-limit resets (and, through the credential, token expiry); the sleeper is what
+     *              actually waits
+     */
+    public AdoHttpClient(AdoCredential credential, Duration requestTimeout, RetryPolicy retry, Sleeper sleeper,
+                         Clock clock) {
+        this.credential = Objects.requireNonNull(credential, "credential");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        // ADO takes a PAT as the password of Basic auth with an empty user name.
-        this.authorization = "Basic " + Base64.getEncoder()
-                .encodeToString((":" + pat.reveal()).getBytes(StandardCharsets.UTF_8));
         this.requestTimeout = requestTimeout;
         this.retry = retry;
         this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    public AdoHttpClient(Secret pat, Duration requestTimeout, RetryPolicy retry, Sleeper sleeper) {
+        this(AdoCredential.pat(pat), requestTimeout, retry, sleeper, Clock.systemUTC());
     }
 
     public AdoHttpClient(Secret pat, Duration requestTimeout) {
-        this(pat, requestTimeout, RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()));
+        this(pat, requestTimeout, RetryPolicy.DEFAULT, AdoHttpClient::sleep);
+    }
+
+    /**
+     * The client a configured service uses: the credential {@code ado.credential} selects, {@code ado.requestTimeout},
+     * the default retry policy.
+     */
+    public static AdoHttpClient forSettings(AdoSettings settings, Clock clock) {
+        return new AdoHttpClient(AdoCredential.from(settings, clock), settings.requestTimeout(), RetryPolicy.DEFAULT,
+                AdoHttpClient::sleep, clock);
+    }
+
+    /** The credential this client sends, for messages. */
+    public AdoCredential credential() {
+        return credential;
     }
 
     /** GETs {@code uri}; {@code what} names the call in messages (e.g. "audit log"). */
     public JsonResponse get(URI uri, String what) throws InterruptedException {
+        boolean retriedAuth = false;
+        boolean justWaited = false;
         for (int attempt = 1; ; attempt++) {
+            if (!justWaited) {
+                // A retry has just waited its own back-off or Retry-After; only a fresh request takes a slot.
+                Duration pace = pacer.reserve(clock.instant());
+                if (!pace.isZero()) {
+                    LOG.debug("ado request paced call={} waitMs={}", what, pace.toMillis());
+                    sleeper.sleep(pace);
+                }
+            }
+            justWaited = false;
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(requestTimeout)
-                    .header("Authorization", authorization)
+                    .header("Authorization", credential.authorization())
                     .header("Accept", "application/json")
                     .GET()
                     .build();
@@ -79,26 +123,42 @@ public final class AdoHttpClient {
                 LOG.warn("ado request failed, retrying call={} attempt={} error={} waitMs={}", what, attempt,
                         e.getClass().getSimpleName(), wait.toMillis());
                 sleeper.sleep(wait);
+                justWaited = true;
                 continue;
             }
+            pacer.observe(response.headers(), clock.instant()).ifPresent(slow -> LOG.info(
+                    "ado rate limit nearly used, slowing down call={} remaining={} limit={} resetInS={} spacingMs={}",
+                    what, slow.remaining(), slow.limit(), slow.untilReset().toSeconds(), slow.spacing().toMillis()));
+            response.headers().firstValue("X-RateLimit-Delay").ifPresent(delay ->
+                    LOG.debug("ado delayed a request call={} delayS={}", what, delay));
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return new JsonResponse(response.body(), response.headers().firstValue("X-MS-ContinuationToken"));
             }
+            if (status == 401 && !retriedAuth && credential.rejected()) {
+                // A bearer token can be revoked before it expires; one fresh token settles whether it was that.
+                retriedAuth = true;
+                attempt--;
+                LOG.info("ado refused the bearer token, fetching a new one call={}", what);
+                continue;
+            }
             if (status == 401 || status == 403) {
                 throw new AdoAuthException(what + ": ADO answered " + status + (status == 401
-                        ? " (credential rejected: expired, revoked or wrong PAT)"
+                        ? " (" + credential.rejectionHint() + ")"
                         : " (credential lacks the permission or scope)"), status);
             }
             boolean transientStatus = status == 429 || status == 408 || status >= 500;
             if (!transientStatus || attempt >= retry.maxAttempts()) {
                 throw new AdoApiException(what + ": ADO answered " + status + " after " + attempt + " attempt(s)", status);
             }
-            Duration wait = status == 429 ? retryAfter(response).orElse(retry.backoff(attempt)) : retry.backoff(attempt);
-            LOG.warn("ado request not served, retrying call={} status={} attempt={} waitMs={} rateLimitResource={}",
-                    what, status, attempt, wait.toMillis(),
+            Optional<Duration> retryAfter = status == 429 || status == 503 ? retryAfter(response) : Optional.empty();
+            Duration wait = retryAfter.orElse(retry.backoff(attempt));
+            retryAfter.ifPresent(after -> pacer.pauseAll(after, clock.instant()));
+            LOG.warn("ado request not served, retrying call={} status={} attempt={} waitMs={} retryAfter={} "
+                            + "rateLimitResource={}", what, status, attempt, wait.toMillis(), retryAfter.isPresent(),
                     response.headers().firstValue("X-RateLimit-Resource").orElse("-"));
             sleeper.sleep(wait);
+            justWaited = true;
         }
     }
 
@@ -112,5 +172,9 @@ public final class AdoHttpClient {
                 return Optional.empty();
             }
         });
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
     }
 }

@@ -246,10 +246,7 @@ public record PatrolConfig(
             throw new ConfigException("config key organization: required by ingest (the ADO organization to watch); "
                     + "set it in the config file or as " + ConfigSource.envName("organization"));
         }
-        if (ado.pat().isEmpty()) {
-            throw new ConfigException("ADO credential: no PAT in " + ado.patSource()
-                    + "; set that variable, or point ado.patFile at a file holding the token");
-        }
+        ado.requireCredential(); // PAT, client secret or workload identity, as ado.credential says
         return this;
     }
 

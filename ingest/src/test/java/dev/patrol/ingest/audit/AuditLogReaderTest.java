@@ -1,0 +1,112 @@
+package dev.patrol.ingest.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patrol.ingest.ado.AdoApiException;
+import dev.patrol.ingest.ado.AdoCredential;
+import dev.patrol.ingest.ado.AdoEndpoints;
+import dev.patrol.ingest.ado.AdoHttpClient;
+import dev.patrol.ingest.ado.ManualClock;
+import dev.patrol.ingest.ado.RetryPolicy;
+import dev.patrol.model.Secret;
+import dev.patrol.simulator.AdoSimulator;
+import dev.patrol.simulator.SimulatorConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One window read page by page against the simulator over real HTTP, healthy and faulted mid-window. A zero delay on
+ * the first page is how a test lets page one through and faults page two: rules queue in order.
+ */
+class AuditLogReaderTest {
+
+    private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private AdoSimulator simulator;
+    private AuditLogReader reader;
+
+    @BeforeEach
+    void start() {
+        simulator = AdoSimulator.start(SimulatorConfig.defaults().withSeed(31).withClock(clock));
+        var client = new AdoHttpClient(AdoCredential.pat(Secret.of(SimulatorConfig.defaults().pat())),
+                Duration.ofSeconds(5), new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)),
+                clock.sleeper(), clock);
+        reader = new AuditLogReader(new AdoEndpoints(simulator.baseUrl(), simulator.baseUrl(),
+                simulator.org().organization()), client, 50);
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    private List<JsonNode> readLastDay() throws InterruptedException {
+        return reader.read(clock.instant().minus(Duration.ofDays(1)), clock.instant());
+    }
+
+    @Test
+    void shouldReadEveryEntryOnceWhenFollowingPages() throws Exception {
+        // when
+        List<JsonNode> entries = readLastDay();
+
+        // then
+        assertThat(entries).extracting(e -> e.get("id").asText()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(simulator.org().auditEntries().stream()
+                        .map(e -> e.get("id").asText()).toList());
+        assertThat(simulator.requestCount()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldFailTheWindowWhenAPageIsTruncated() {
+        // given
+        simulator.faults().delayNext("auditlog", 1, Duration.ZERO);
+        simulator.faults().truncateNext("auditlog", 1);
+
+        // when / then
+        assertThatThrownBy(this::readLastDay).isInstanceOf(AdoApiException.class)
+                .hasMessageStartingWith("audit log: page 2 of window ")
+                .hasMessageContaining("is not valid JSON")
+                .hasMessageEndingWith("the window will be retried");
+    }
+
+    @Test
+    void shouldFailTheWindowWhenAPageIsHtmlInsteadOfJson() {
+        // given
+        simulator.faults().invalidJsonNext("auditlog", 1);
+
+        // when / then
+        assertThatThrownBy(this::readLastDay).isInstanceOf(AdoApiException.class)
+                .hasMessageStartingWith("audit log: page 1 of window ")
+                .hasMessageContaining("is not valid JSON");
+    }
+
+    @Test
+    void shouldFailClearlyInsteadOfLoopingWhenTheContinuationTokenRepeats() {
+        // given: the server would repeat the token for as long as the client follows it
+        simulator.faults().repeatContinuationTokenNext(1_000);
+
+        // when / then
+        assertThatThrownBy(this::readLastDay).isInstanceOf(AdoApiException.class)
+                .hasMessageStartingWith("audit log: continuation token repeated after 2 pages");
+        assertThat(simulator.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReadTheWholeWindowWhenTheSameReadIsRetriedAfterAFault() throws Exception {
+        // given
+        simulator.faults().truncateNext("auditlog", 1);
+        assertThatThrownBy(this::readLastDay).isInstanceOf(AdoApiException.class);
+
+        // when
+        List<JsonNode> entries = readLastDay();
+
+        // then
+        assertThat(entries).hasSize(simulator.org().auditEntries().size());
+    }
+}
