@@ -164,6 +164,7 @@ class IngestCrashIT {
         env.put("PATROL_INGEST_INVENTORY_INTERVAL", "2s");
         env.put("PATROL_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("PATROL_KAFKA_TOPIC_PREFIX", PREFIX);
+        env.put("PATROL_METRICS_INGEST_PORT", "0"); // a killed child must not leave the next one a port in use
         return env;
     }
 

@@ -195,9 +195,9 @@ public final class IngestService implements AutoCloseable {
                         lastProblem = null;
                     }
                 } catch (AdoAuthException e) {
-                    lastProblem = report(lastProblem, e.getMessage() + "; check the PAT (" + config.ado().patSource()
-                            + ") and its scopes (vso.auditlog, vso.tokenadministration, vso.graph); retrying every "
-                            + config.ingest().pollInterval().toSeconds() + " s");
+                    lastProblem = report(lastProblem, e.getMessage() + "; check the credential ("
+                            + config.ado().describeCredential() + ") and its permissions (audit log, token "
+                            + "administration, Graph read); retrying every " + config.ingest().pollInterval().toSeconds() + " s");
                 } catch (AdoApiException e) {
                     lastProblem = report(lastProblem, e.getMessage() + "; retrying in "
                             + config.ingest().pollInterval().toSeconds() + " s, nothing skipped");
