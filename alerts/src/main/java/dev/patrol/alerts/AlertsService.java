@@ -1,194 +1,266 @@
 package dev.patrol.alerts;
 
+import dev.patrol.alerts.delivery.AlertGroup;
+import dev.patrol.alerts.delivery.Backoff;
+import dev.patrol.alerts.delivery.DeliveryLane;
+import dev.patrol.alerts.delivery.GroupStore;
+import dev.patrol.alerts.delivery.Grouper;
+import dev.patrol.alerts.delivery.LaneOffsets;
+import dev.patrol.alerts.delivery.Parking;
+import dev.patrol.alerts.sink.AlertSink;
+import dev.patrol.alerts.sink.ConsoleSink;
 import dev.patrol.alerts.sink.FindingPrinter;
+import dev.patrol.alerts.sink.Links;
+import dev.patrol.alerts.sink.OcsfTopicSink;
+import dev.patrol.alerts.sink.PagerDutySink;
+import dev.patrol.alerts.sink.SlackSink;
+import dev.patrol.alerts.sink.TeamsSink;
 import dev.patrol.alerts.sink.WebhookSink;
+import dev.patrol.model.config.AlertsSettings;
+import dev.patrol.alerts.response.ResponseService;
+import dev.patrol.alerts.response.ResponseSink;
+import dev.patrol.model.config.AlertsSettings.Route;
+import dev.patrol.model.event.ResponseAction;
 import dev.patrol.model.config.PatrolConfig;
-import dev.patrol.model.event.Finding;
 import dev.patrol.model.topic.Owner;
+import dev.patrol.model.topic.Topic;
 import dev.patrol.model.topic.TopicCreator;
 import dev.patrol.model.topic.Topics;
 import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers findings: prints one line per finding and POSTs it to every configured webhook.
+ * Delivers findings to every configured sink: the terminal, generic webhooks, Slack, Teams, PagerDuty and the OCSF
+ * topic.
  *
- * <p>At least once, nothing lost: offsets are committed only after every webhook has the finding (or rejected it
- * with a 4xx, which is logged). A webhook that is down stops progress at the finding it could not take; the
- * consumer seeks back and retries with backoff, so a restart in between redelivers rather than drops. Receivers
- * de-duplicate by the finding id header.
+ * <p>Each sink gets a {@link DeliveryLane}: its own thread and consumer group ({@code <alerts.consumerGroup>.<sink>})
+ * on the findings topic, its route (severity, rules, organizations) and its retries, so a sink that is down is
+ * retried with backoff while the others go on, and its committed offset is its retry state across restarts (see
+ * {@link DeliveryLane} for the guarantee). Slack, Teams and PagerDuty are grouped ({@link Grouper}, state in
+ * {@link GroupStore#TOPIC}); the terminal, webhooks and the OCSF topic get every finding. {@link LaneOffsets} keeps
+ * {@code alerts.consumerGroup} itself at the offsets every sink has passed.
+ *
+ * <p>Start-up order: topics, the shared producer, group state, the lanes' starting offsets, the lanes, then the
+ * mark. Shutdown: lanes stop (each finishes the attempt in flight and commits what is done), the mark moves a last
+ * time, then the producer and admin close.
  */
 public final class AlertsService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertsService.class);
-    private static final int ATTEMPTS_PER_POLL = 5;
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final int SEEN_MEMORY = 10_000;
+    private static final Duration MARK_INTERVAL = Duration.ofSeconds(5);
 
     private final PatrolConfig config;
-    private final FindingPrinter printer;
-    private final List<WebhookSink> webhooks;
+    private final AlertsSettings settings;
+    private final PrintStream out;
+    private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Opened by close(): cuts every backoff wait short. */
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
-    /** Ids of recent findings, so a finding retried or redelivered is printed and counted once. */
-    private final Map<String, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SEEN_MEMORY;
-        }
-    };
-    private volatile boolean running = true;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private Thread worker;
+    private final List<DeliveryLane> lanes = new ArrayList<>();
+    private final List<AlertSink> sinks = new ArrayList<>();
+    private Admin admin;
+    private KafkaProducer<byte[], byte[]> producer;
+    private LaneOffsets offsets;
+    private ScheduledExecutorService marker;
+    private DeliveryLane console;
+    private final Optional<ResponseService> response;
 
     public AlertsService(PatrolConfig config, PrintStream out) {
-        this.config = config;
-        this.printer = new FindingPrinter(out);
-        this.webhooks = config.alerts().webhooks().stream()
-                .map(url -> new WebhookSink(url, Duration.ofSeconds(10))).toList();
+        this(config, out, Clock.systemUTC());
     }
 
+    /** {@code clock} drives grouping windows, signature timestamps and dead-letter times. */
+    public AlertsService(PatrolConfig config, PrintStream out, Clock clock) {
+        this.config = config;
+        this.settings = config.alerts();
+        this.out = out;
+        this.clock = clock;
+        // Loads and checks the revocation policy now, so a bad policy stops the start with its message.
+        this.response = config.response().enabled()
+                ? Optional.of(new ResponseService(config, AlertsService::followUp)) : Optional.empty();
+    }
+
+    /**
+     * What the playbook did, as it happens. Logged here; posting it as an update to the alert's thread is not built
+     * yet (the finding id, {@code action.findingId()}, is the dedup key a sink would update).
+     */
+    private static void followUp(ResponseAction action) {
+        LOG.info("response action kind={} status={} findingId={} decidedBy={}", action.kind(), action.status(),
+                action.findingId(), action.decidedBy());
+    }
+
+    /**
+     * Creates the topics alerts owns, waits for the findings topic, and starts one lane per configured sink.
+     *
+     * @throws IllegalStateException when Kafka or the findings topic is not there; whatever was started is closed
+     */
     public AlertsService start() {
+        try {
+            startLanes();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    private void startLanes() {
         String prefix = config.kafka().topicPrefix();
-        try (Admin admin = Admin.create(config.kafka().clientConfig())) {
-            TopicCreator.ensure(admin, Topics.ownedBy(Owner.ALERTS), prefix);
-            String findings = prefix + Topics.FINDINGS.name();
-            if (!TopicCreator.awaitExisting(admin, List.of(findings), Duration.ofMinutes(5))) {
-                throw new IllegalStateException("topic " + findings + " does not exist after 5 minutes; start streams first");
+        String findings = prefix + Topics.FINDINGS.name();
+        admin = Admin.create(config.kafka().clientConfig());
+        List<Topic<?, ?>> owned = new ArrayList<>(Topics.ownedBy(Owner.ALERTS));
+        owned.add(GroupStore.TOPIC);
+        TopicCreator.ensure(admin, owned, prefix);
+        if (!TopicCreator.awaitExisting(admin, List.of(findings), Duration.ofMinutes(5))) {
+            throw new IllegalStateException("topic " + findings + " does not exist after 5 minutes; start streams first");
+        }
+        producer = new KafkaProducer<>(producerConfig());
+        response.ifPresent(ResponseService::start);
+
+        List<Lane> configured = configuredLanes(prefix);
+        boolean anyGrouped = configured.stream().anyMatch(Lane::grouped);
+        Map<String, AlertGroup> groups = anyGrouped
+                ? GroupStore.load(config.kafka().clientConfig(), prefix + GroupStore.TOPIC.name()) : Map.of();
+        GroupStore store = new GroupStore(producer, prefix + GroupStore.TOPIC.name());
+        forgetGroupsOfRemovedSinks(configured, groups.values(), store);
+        Parking parking = new Parking(producer, prefix + Topics.DEAD_LETTERS.name(), clock);
+        Backoff backoff = new Backoff(settings.retry().initialBackoff(), settings.retry().maxBackoff());
+        List<String> laneGroups = new ArrayList<>();
+        for (Lane lane : configured) {
+            sinks.add(lane.sink());
+            Optional<Grouper> grouper = lane.grouped()
+                    ? Optional.of(new Grouper(lane.sink().name(), settings.groupWindow(), groups.values()))
+                    : Optional.empty();
+            DeliveryLane deliveryLane = new DeliveryLane(lane.sink(), lane.route(), grouper,
+                    grouper.map(g -> store), backoff, settings.retry().giveUpAfter(),
+                    consumerConfig(lane.sink().name()), findings, parking, lane.sink() instanceof ConsoleSink, clock);
+            lanes.add(deliveryLane);
+            laneGroups.add(groupOf(lane.sink().name()));
+            if (lane.sink() instanceof ConsoleSink) {
+                console = deliveryLane;
+            }
+            LOG.info("sink configured sink={} target={} minSeverity={} rules={} organizations={} grouped={} openGroups={}",
+                    lane.sink().name(), lane.sink().target(), lane.route().minSeverity(), lane.route().rules(),
+                    lane.route().organizations(), lane.grouped(), grouper.map(Grouper::size).orElse(0));
+        }
+
+        offsets = new LaneOffsets(admin, settings.consumerGroup(), laneGroups, findings);
+        offsets.initialiseNewLanes();
+        lanes.forEach(DeliveryLane::start);
+        marker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "patrol-alerts-mark");
+            t.setDaemon(true);
+            return t;
+        });
+        marker.scheduleWithFixedDelay(offsets::advanceMain, MARK_INTERVAL.toMillis(), MARK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("alerts started sinks={} groupWindow={}", lanes.stream().map(DeliveryLane::name).toList(),
+                settings.groupWindow());
+    }
+
+    /** Groups of a sink no longer configured (or no longer grouped) would otherwise stay in the topic for good. */
+    private static void forgetGroupsOfRemovedSinks(List<Lane> configured, Collection<AlertGroup> groups,
+                                                   GroupStore store) {
+        Set<String> grouped = new HashSet<>();
+        configured.stream().filter(Lane::grouped).forEach(lane -> grouped.add(lane.sink().name()));
+        for (AlertGroup group : groups) {
+            if (!grouped.contains(group.lane())) {
+                try {
+                    store.delete(group);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting", e);
+                }
             }
         }
+    }
+
+    /** A sink with its route, and whether repeats are grouped for it. */
+    private record Lane(AlertSink sink, Route route, boolean grouped) {
+    }
+
+    /**
+     * The sinks this configuration turns on. People read Slack, Teams and PagerDuty, so repeats are grouped there;
+     * machines read the terminal, webhooks and the OCSF topic, and get every finding.
+     */
+    private List<Lane> configuredLanes(String prefix) {
+        Links links = new Links(settings.consoleBaseUrl());
+        Duration timeout = settings.requestTimeout();
+        boolean group = !settings.groupWindow().isZero();
+        List<Lane> configured = new ArrayList<>();
+        configured.add(new Lane(new ConsoleSink(new FindingPrinter(out), settings.printFindings()), Route.all(), false));
+        for (URI url : settings.webhooks().stream().distinct().toList()) {
+            configured.add(new Lane(new WebhookSink(url, settings.webhook().signingKey(), timeout, clock),
+                    settings.webhook().route(), false));
+        }
+        settings.slack().webhookUrl().ifPresent(url ->
+                configured.add(new Lane(new SlackSink(url, links, timeout), settings.slack().route(), group)));
+        settings.teams().webhookUrl().ifPresent(url ->
+                configured.add(new Lane(new TeamsSink(url, links, timeout), settings.teams().route(), group)));
+        settings.pagerDuty().routingKey().ifPresent(key -> configured.add(new Lane(
+                new PagerDutySink(settings.pagerDuty().eventsUrl(), key, links, timeout), settings.pagerDuty().route(),
+                group)));
+        response.ifPresent(playbook -> configured.add(new Lane(new ResponseSink(playbook), Route.all(), false)));
+        if (settings.ocsf().enabled()) {
+            configured.add(new Lane(new OcsfTopicSink(producer, prefix + Topics.FINDINGS_OCSF.name(), links, timeout),
+                    settings.ocsf().route(), false));
+        }
+        return configured;
+    }
+
+    private String groupOf(String sinkName) {
+        return settings.consumerGroup() + "." + sinkName;
+    }
+
+    private Map<String, Object> consumerConfig(String sinkName) {
         Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.alerts().consumerGroup());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupOf(sinkName));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "patrol-alerts-" + sinkName);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Findings come from an exactly-once topology; aborted attempts must never be alerted on.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // Few records per poll: each may take a request timeout, and the lane must poll again within
+        // max.poll.interval.ms to stay in its group.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(prefix + Topics.FINDINGS.name()));
-        LOG.info("alerts started webhooks={} print={}", webhooks.stream().map(WebhookSink::name).toList(),
-                config.alerts().printFindings());
-        worker = new Thread(this::runLoop, "patrol-alerts");
-        worker.start();
-        return this;
+        return props;
     }
 
-    private void runLoop() {
-        int failedRounds = 0;
-        try {
-            while (running) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                boolean blocked = false;
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (blocked) {
-                        continue;
-                    }
-                    if (deliver(record)) {
-                        done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                    } else {
-                        // Keep order and lose nothing: come back to this record after a pause.
-                        blocked = true;
-                        for (TopicPartition assigned : consumer.assignment()) {
-                            records.records(assigned).stream().findFirst()
-                                    .ifPresent(first -> consumer.seek(assigned,
-                                            done.containsKey(assigned) ? done.get(assigned).offset() : first.offset()));
-                        }
-                    }
-                }
-                if (!done.isEmpty()) {
-                    consumer.commitSync(done);
-                }
-                if (blocked) {
-                    failedRounds++;
-                    long cap = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failedRounds, 5));
-                    closing.await(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1), TimeUnit.MILLISECONDS);
-                } else {
-                    failedRounds = 0;
-                }
-            }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("alerts stopped on an unexpected error", e);
-        } finally {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-            stopped.countDown();
-            LOG.info("alerts stopped");
-        }
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "patrol-alerts");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
     }
 
-    /** True when the finding is done with (delivered everywhere or rejected); false to retry it later. */
-    private boolean deliver(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
-        Finding finding;
-        try {
-            finding = Topics.FINDINGS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        } catch (RuntimeException e) {
-            LOG.error("finding skipped: cannot deserialize topic={} partition={} offset={} error={}", record.topic(),
-                    record.partition(), record.offset(), e.getClass().getSimpleName());
-            return true;
-        }
-        if (finding == null) {
-            return true;
-        }
-        boolean firstTime = seen.put(finding.id(), Boolean.TRUE) == null;
-        if (firstTime) {
-            handled.incrementAndGet();
-            if (config.alerts().printFindings()) {
-                printer.print(finding);
-            }
-        }
-        List<WebhookSink> pending = new ArrayList<>(webhooks);
-        for (int attempt = 1; attempt <= ATTEMPTS_PER_POLL && !pending.isEmpty() && running; attempt++) {
-            var iterator = pending.iterator();
-            while (iterator.hasNext()) {
-                WebhookSink sink = iterator.next();
-                switch (sink.deliver(finding)) {
-                    case DELIVERED -> iterator.remove();
-                    case REJECTED -> {
-                        LOG.error("webhook rejected finding; not retrying sink={} findingId={}", sink.name(), finding.id());
-                        iterator.remove();
-                    }
-                    case RETRY -> LOG.warn("webhook unavailable sink={} findingId={} attempt={}", sink.name(),
-                            finding.id(), attempt);
-                }
-            }
-            if (!pending.isEmpty() && attempt < ATTEMPTS_PER_POLL) {
-                closing.await(200L * attempt, TimeUnit.MILLISECONDS);
-            }
-        }
-        // A sink that took the finding already will get it again on retry; receivers de-duplicate by id.
-        return pending.isEmpty();
-    }
-
-    /** Distinct findings this instance has received since it started. */
+    /** Distinct findings this instance has received since it started (what the console lane handled). */
     public long findingsHandled() {
-        return handled.get();
+        return console == null ? 0 : console.delivered();
     }
 
     public boolean awaitStop(Duration timeout) throws InterruptedException {
@@ -197,17 +269,24 @@ public final class AlertsService implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        closing.countDown();
-        if (consumer != null) {
-            consumer.wakeup();
+        // Stop every lane first, then wait: they wind down in parallel, each finishing its attempt in flight.
+        lanes.forEach(DeliveryLane::stop);
+        lanes.forEach(DeliveryLane::close);
+        response.ifPresent(ResponseService::close);
+        if (marker != null) {
+            marker.shutdownNow();
         }
-        if (worker != null) {
-            try {
-                worker.join(Duration.ofSeconds(15).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (offsets != null) {
+            offsets.advanceMain();
         }
+        sinks.forEach(AlertSink::close);
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        stopped.countDown();
+        LOG.info("alerts stopped");
     }
 }

@@ -1,70 +1,73 @@
 package dev.patrol.alerts.sink;
 
-import dev.patrol.model.event.Finding;
-import dev.patrol.model.json.Json;
-import java.io.IOException;
+import dev.patrol.model.Secret;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * POSTs a finding as JSON to one webhook URL. The finding id travels in {@code X-Patrol-Finding-Id} so a receiver
- * can drop the repeats at-least-once delivery may cause.
+ * POSTs each finding as its own JSON ({@code Finding}) to one generic webhook URL. The finding id travels in
+ * {@code X-Patrol-Finding-Id} so a receiver can drop the repeats at-least-once delivery may cause; with a signing key
+ * configured, {@code X-Patrol-Signature} lets it check origin and refuse replays ({@link WebhookSignature}).
  *
- * <p>Webhook URLs often carry their secret in the path (Slack, Teams), so only the host is ever shown.
+ * <p>Machines read this sink, so it is never grouped: every routed finding arrives. Webhook URLs often carry a
+ * secret in the path, so only the host is ever shown, and the sink's name is a hash of the URL.
  */
-public final class WebhookSink {
+public final class WebhookSink implements AlertSink {
 
     public static final String FINDING_ID_HEADER = "X-Patrol-Finding-Id";
 
-    private final URI url;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final JsonPoster poster;
+    private final Optional<Secret> signingKey;
+    private final Clock clock;
+    private final String name;
 
-    /** Whether a delivery worked, may work later, or never will. */
-    public enum Outcome {
-        DELIVERED,
-        /** Connection failure, timeout, 408, 429 or 5xx: worth retrying. */
-        RETRY,
-        /** Any other 4xx: the receiver rejects the finding itself; retrying would not change its answer. */
-        REJECTED
+    public WebhookSink(URI url, Optional<Secret> signingKey, Duration timeout, Clock clock) {
+        this.poster = new JsonPoster(url, timeout);
+        this.signingKey = signingKey;
+        this.clock = clock;
+        this.name = "webhook-" + shortHash(url.toString());
     }
 
+    /** Unsigned, as {@code alerts.webhooks} always was. */
     public WebhookSink(URI url, Duration timeout) {
-        this.url = url;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this(url, Optional.empty(), timeout, Clock.systemUTC());
     }
 
-    /** A name safe to log: scheme and host only. */
+    /** {@code webhook-} and 8 hex digits of the URL's SHA-256: stable across restarts, reveals nothing of the URL. */
+    @Override
     public String name() {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        return name;
     }
 
-    public Outcome deliver(Finding finding) throws InterruptedException {
-        byte[] body;
+    @Override
+    public String target() {
+        return poster.target();
+    }
+
+    @Override
+    public Delivery deliver(Alert alert) throws InterruptedException {
+        byte[] body = JsonPoster.bytes(alert.finding());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(FINDING_ID_HEADER, alert.finding().id());
+        signingKey.ifPresent(key -> headers.put(WebhookSignature.HEADER,
+                WebhookSignature.sign(key, clock.instant().getEpochSecond(), body)));
+        return poster.post(body, headers);
+    }
+
+    private static String shortHash(String text) {
         try {
-            body = Json.mapper().writeValueAsBytes(finding);
-        } catch (IOException e) {
-            throw new IllegalStateException("a Finding always serializes", e);
-        }
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "PATrol")
-                .header(FINDING_ID_HEADER, finding.id())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status >= 200 && status < 300) {
-                return Outcome.DELIVERED;
-            }
-            return status == 408 || status == 429 || status >= 500 ? Outcome.RETRY : Outcome.REJECTED;
-        } catch (IOException e) {
-            return Outcome.RETRY;
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.patrol.model.topic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.Finding;
@@ -61,6 +62,15 @@ public final class Topics {
             TopicSpec.stream(PARTITIONS, STREAM_RETENTION), Owner.STREAMS,
             "finding id (stable)", "Finding");
 
+    /**
+     * Findings in OCSF 1.3 Detection Finding form (class_uid 2004), for SIEMs. The value is a JSON tree because the
+     * schema is OCSF's, not ours; the alerts service builds it from a {@link Finding}.
+     */
+    public static final Topic<String, JsonNode> FINDINGS_OCSF = new Topic<>(
+            "patrol.findings.ocsf", Serdes.String(), JsonSerde.of(JsonNode.class),
+            TopicSpec.stream(PARTITIONS, STREAM_RETENTION), Owner.ALERTS,
+            "finding id (stable)", "OCSF 1.3 Detection Finding (class_uid 2004) as JSON");
+
     /** The response playbooks' audit trail. */
     public static final Topic<String, ResponseAction> ACTIONS = new Topic<>(
             "patrol.actions", Serdes.String(), JsonSerde.of(ResponseAction.class),
@@ -86,7 +96,8 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(AUDIT_RAW, AUDIT, TOKENS, TOKEN_LIFECYCLE, USERS, INGEST_CHECKPOINTS, FINDINGS, ACTIONS, DEAD_LETTERS);
+        return List.of(AUDIT_RAW, AUDIT, TOKENS, TOKEN_LIFECYCLE, USERS, INGEST_CHECKPOINTS, FINDINGS, FINDINGS_OCSF,
+                ACTIONS, DEAD_LETTERS);
     }
 
     /** The topics a service creates at start. */

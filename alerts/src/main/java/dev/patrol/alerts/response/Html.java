@@ -1,0 +1,38 @@
+package dev.patrol.alerts.response;
+
+/**
+ * HTML escaping for everything the approval page shows. Finding fields come from audit entries an attacker can
+ * shape (user agents, token names, project names), so nothing reaches the page unescaped.
+ */
+final class Html {
+
+    private Html() {
+    }
+
+    /**
+     * Escapes text for an element body or a double- or single-quoted attribute value. Control characters other than
+     * tab and newline are dropped: they have no business on the page and some confuse parsers.
+     */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                case '`' -> out.append("&#96;");
+                default -> {
+                    if (c == '\t' || c == '\n' || !Character.isISOControl(c)) {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+}
