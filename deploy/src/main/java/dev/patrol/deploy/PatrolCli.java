@@ -39,7 +39,8 @@ public final class PatrolCli {
                           ingest, streams and alerts services. Prints findings as they are made. Ctrl-C stops it.
               ingest      Poll the ADO audit log and PAT inventory into Kafka.
               streams     Run the detections over the audit log and the inventory.
-              alerts      Deliver findings: print them and POST them to the configured webhooks.
+              alerts      Deliver findings (terminal, Slack, Teams, PagerDuty, webhooks, OCSF topic) and run the
+                          revocation playbooks when response.enabled is set.
               broker      Run the embedded Kafka broker alone on kafka.embedded.port, for running the
                           services as separate processes on one machine without a Kafka cluster.
               simulator   Run the ADO simulator alone (patrol simulator --help).
