@@ -204,7 +204,16 @@ public final class AlertsService implements AutoCloseable {
      * machines read the terminal, webhooks and the OCSF topic, and get every finding.
      */
     private List<Lane> configuredLanes(String prefix) {
-        Links links = new Links(settings.consoleBaseUrl());
+        // Chat alerts show what the playbook decided or offers (asking it is idempotent: every lane gets the same).
+        Links links = new Links(settings.consoleBaseUrl(), finding -> response.flatMap(playbook -> {
+            try {
+                var note = playbook.onFinding(finding);
+                return note.text().isEmpty() ? Optional.empty()
+                        : Optional.of(new Links.ResponseLine(note.text(), note.approvalUrl()));
+            } catch (RuntimeException e) {
+                return Optional.empty(); // the alert goes out without it rather than not at all
+            }
+        }));
         Duration timeout = settings.requestTimeout();
         boolean group = !settings.groupWindow().isZero();
         List<Lane> configured = new ArrayList<>();

@@ -1,15 +1,36 @@
 package dev.patrol.alerts.sink;
 
 import java.net.URI;
+import dev.patrol.model.event.Finding;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The links an alert carries: the finding in PATrol's console (when {@code alerts.consoleBaseUrl} is set), the
- * organization's audit log in Azure DevOps, and the ATT&CK technique pages.
+ * organization's audit log in Azure DevOps, the ATT&CK technique pages, and what the revocation playbook says about
+ * the finding (with the signed approval link while a decision is pending).
  */
-public record Links(Optional<URI> consoleBaseUrl) {
+public record Links(Optional<URI> consoleBaseUrl, Function<Finding, Optional<ResponseLine>> response) {
+
+    /** The playbook's line for an alert: a sentence, and the approval page while a decision is pending. */
+    public record ResponseLine(String text, Optional<URI> approvalUrl) {
+        /** The approval URL is a capability: never printed. */
+        @Override
+        public String toString() {
+            return "ResponseLine[" + text + (approvalUrl.isPresent() ? ", approval link" : "") + "]";
+        }
+    }
+
+    public Links(Optional<URI> consoleBaseUrl) {
+        this(consoleBaseUrl, finding -> Optional.empty());
+    }
+
+    /** The playbook's line about {@code finding}, if it has one. */
+    public Optional<ResponseLine> responseFor(Finding finding) {
+        return response.apply(finding);
+    }
 
     private static final Pattern TECHNIQUE = Pattern.compile("(T\\d{4})(?:\\.(\\d{3}))?");
     private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_.-]+");

@@ -56,6 +56,9 @@ final class SlackMessage {
             why.append("\nATT&amp;CK: ").append(String.join(", ", f.mitreAttack().stream().map(SlackMessage::technique).toList()));
         }
         section(blocks, FindingText.truncate(why.toString(), SECTION_MAX));
+        links.responseFor(f).ifPresent(line -> section(blocks, FindingText.truncate("*Response*\n" + escape(line.text())
+                + line.approvalUrl().map(url -> "\n" + link(url, "Review the revocation: approve or deny")).orElse(""),
+                SECTION_MAX)));
 
         List<String> context = new ArrayList<>();
         links.finding(f.id()).ifPresent(url -> context.add(link(url, "Open in PATrol")));

@@ -53,7 +53,11 @@ final class TeamsCard {
         fact(facts, "When", FindingText.time(f.eventTime()));
         fact(facts, "Finding", f.id());
 
+        links.responseFor(f).ifPresent(line -> body.addObject().put("type", "TextBlock")
+                .put("text", plain("Response: " + line.text())).put("wrap", true));
         ArrayNode actions = JSON.arrayNode();
+        links.responseFor(f).flatMap(Links.ResponseLine::approvalUrl)
+                .ifPresent(url -> openUrl(actions, "Review the revocation", url.toString()));
         links.finding(f.id()).ifPresent(url -> openUrl(actions, "Open in PATrol", url.toString()));
         Links.adoAuditLog(f.organization()).ifPresent(url -> openUrl(actions, "Audit log in Azure DevOps", url.toString()));
         f.mitreAttack().stream().findFirst().flatMap(Links::attack)
