@@ -58,7 +58,7 @@ final class Demo implements AutoCloseable {
             simulator = AdoSimulator.start(SimulatorConfig.defaults().withSeed(options.seed()));
             started.add(simulator);
             config = configFor(simulator, broker.bootstrapServers(), dataDir, options);
-            ingest = new IngestService(config, Clock.systemUTC()).start();
+            ingest = new IngestService(config, Clock.systemUTC(), registry).start();
             started.add(ingest);
             streams = new StreamsService(config, Clock.systemUTC(), registry).start();
             started.add(streams);

@@ -306,7 +306,7 @@ public final class PatrolCli {
             Optional<String> failure;
             switch (command) {
                 case "ingest" -> {
-                    try (IngestService ingest = new IngestService(config, Clock.systemUTC()).start()) {
+                    try (IngestService ingest = new IngestService(config, Clock.systemUTC(), metrics.registry()).start()) {
                         ready.set(true);
                         failure = waitForStop(signal, () -> Optional.ofNullable(ingest.failure())
                                 .map(f -> "ingest stopped: " + f.getMessage()));

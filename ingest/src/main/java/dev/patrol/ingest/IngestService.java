@@ -6,6 +6,13 @@ import dev.patrol.ingest.ado.AdoEndpoints;
 import dev.patrol.ingest.ado.AdoHttpClient;
 import dev.patrol.ingest.audit.AuditLogReader;
 import dev.patrol.ingest.dedupe.SeenEntries;
+import dev.patrol.ingest.metrics.IngestMetrics;
+import dev.patrol.model.event.Finding;
+import dev.patrol.model.event.FindingSubject;
+import dev.patrol.model.event.Severity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import dev.patrol.ingest.stream.AuditStreamReceiver;
 import dev.patrol.ingest.stream.StreamedEntryPublisher;
 import dev.patrol.ingest.audit.AuditPoll;
@@ -88,15 +95,26 @@ public final class IngestService implements AutoCloseable {
         return this;
     }
 
+    private final IngestMetrics metrics;
+
+    /** With meters kept in a registry of its own (tests, tools). */
     public IngestService(PatrolConfig config, Clock clock) {
+        this(config, clock, new SimpleMeterRegistry());
+    }
+
+    public IngestService(PatrolConfig config, Clock clock, MeterRegistry registry) {
         this.config = config.requireForIngest();
         this.clock = clock;
+        this.metrics = new IngestMetrics(registry, config.organization(), clock);
     }
 
     /** Creates the topics ingest owns and starts polling on a background thread. */
     public IngestService start() {
         try (Admin admin = Admin.create(config.kafka().clientConfig())) {
-            TopicCreator.ensure(admin, Topics.ownedBy(Owner.INGEST), config.kafka().topicPrefix());
+            // Ingest also writes pipeline-health findings, so it makes sure the findings topic exists too.
+            var owned = new java.util.ArrayList<>(Topics.ownedBy(Owner.INGEST));
+            owned.add(Topics.FINDINGS);
+            TopicCreator.ensure(admin, owned, config.kafka().topicPrefix());
         }
         worker = new Thread(this::runLoop, "patrol-ingest-" + config.organization());
         worker.start();
@@ -164,7 +182,10 @@ public final class IngestService implements AutoCloseable {
                         scanInventory(scanner, inventory, publisher);
                         nextInventory = clock.instant().plus(config.ingest().inventoryInterval());
                     }
+                    long pollStarted = System.nanoTime();
                     AuditPoll.Result result = poll.pollOnce(publisher);
+                    metrics.polled(Duration.ofNanos(System.nanoTime() - pollStarted), result.produced(),
+                            result.duplicates(), result.deadLetters(), result.newestStored());
                     caughtUp = result.window().caughtUp();
                     if (backfillFrom.isPresent()) {
                         backfilled += result.produced();
@@ -195,15 +216,22 @@ public final class IngestService implements AutoCloseable {
                         lastProblem = null;
                     }
                 } catch (AdoAuthException e) {
+                    metrics.pollFailed("credential");
+                    String before = lastProblem;
                     lastProblem = report(lastProblem, e.getMessage() + "; check the credential ("
                             + config.ado().describeCredential() + ") and its permissions (audit log, token "
                             + "administration, Graph read); retrying every " + config.ingest().pollInterval().toSeconds() + " s");
+                    if (!lastProblem.equals(before)) {
+                        reportCredentialRejected(publisher, e);
+                    }
                 } catch (AdoApiException e) {
+                    metrics.pollFailed("ado");
                     lastProblem = report(lastProblem, e.getMessage() + "; retrying in "
                             + config.ingest().pollInterval().toSeconds() + " s, nothing skipped");
                 } catch (ProducerFencedException e) {
                     throw e;
                 } catch (KafkaException e) {
+                    metrics.pollFailed("kafka");
                     lastProblem = report(lastProblem, "kafka: " + e.getMessage() + "; retrying, nothing skipped");
                 }
                 if (caughtUp && running) {
@@ -239,10 +267,38 @@ public final class IngestService implements AutoCloseable {
         long started = System.nanoTime();
         InventoryScanner.Snapshot snapshot = scanner.scan();
         InventoryPublisher.Result result = inventory.publish(snapshot, publisher);
+        metrics.scanned(Duration.ofNanos(System.nanoTime() - started), inventory.knownTokens(), scanner.lastScanFailedUsers());
         LOG.info("inventory scanned org={} users={} tokens={} written={} removed={} complete={} skipped={} tookMs={}",
                 config.organization(), snapshot.users().size(), snapshot.tokens().size(), result.written(),
                 result.removed(), result.complete(), snapshot.skipped(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Rule id of the pipeline-health finding ingest raises when ADO refuses its credential. */
+    public static final String CREDENTIAL_RULE = "PIPELINE-CREDENTIAL-20";
+
+    /**
+     * A rejected credential is a blind spot, not just a log line: one HIGH finding per episode goes to the findings
+     * topic, so it reaches the SOC like any detection. Its id is stable per organization and hour, so a restart in
+     * the same episode does not raise it twice.
+     */
+    private void reportCredentialRejected(TransactionalPublisher publisher, AdoAuthException e) {
+        Instant now = clock.instant();
+        var evidence = new java.util.LinkedHashMap<String, String>();
+        evidence.put("status", Integer.toString(e.status()));
+        evidence.put("credential", config.ado().describeCredential());
+        evidence.put("effect", "no audit entries or inventory changes are read until ADO accepts the credential again");
+        var finding = new Finding(Finding.stableId(CREDENTIAL_RULE, config.organization(),
+                now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString()), CREDENTIAL_RULE,
+                "ADO rejected PATrol's credential", Severity.HIGH, List.of("T1562.008"), config.organization(),
+                new FindingSubject(null, null, null, null), e.getMessage(), evidence, now, now, List.of());
+        try {
+            publisher.inTransaction(sender -> sender.send(Topics.FINDINGS, finding.id(), finding, now));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (KafkaException kafka) {
+            LOG.warn("could not write the credential finding org={} error={}", config.organization(), kafka.getMessage());
+        }
     }
 
     /** Logs a problem at WARN once, then at DEBUG while it persists, so an outage does not flood the log. */

@@ -118,6 +118,14 @@ class AuditIngestIT {
             }
 
             assertThat(keys(kafka, "auth." + Topics.AUDIT.name())).hasSize(total).doesNotHaveDuplicates();
+            // The outage reached the SOC as one pipeline-health finding, not only as log lines.
+            var health = CommittedRecords.read(kafka.bootstrapServers(), "auth." + Topics.FINDINGS.name()).stream()
+                    .map(r -> Topics.FINDINGS.valueSerde().deserializer().deserialize("t", r.value())).toList();
+            assertThat(health).singleElement().satisfies(f -> {
+                assertThat(f.ruleId()).isEqualTo(IngestService.CREDENTIAL_RULE);
+                assertThat(f.evidence()).containsEntry("status", "401");
+                assertThat(f.toString()).doesNotContain(SimulatorConfig.defaults().pat());
+            });
         }
     }
 

@@ -37,7 +37,9 @@ public final class AuditPoll {
     private AuditCheckpoint checkpoint;
 
     /** What one poll did. */
-    public record Result(AuditWindowPlanner.Window window, int fetched, int produced, int duplicates, int deadLetters) {
+    /** What one poll did; {@code newestStored} is the latest timestamp among the entries stored (null if none). */
+    public record Result(AuditWindowPlanner.Window window, int fetched, int produced, int duplicates, int deadLetters,
+                         Instant newestStored) {
     }
 
     /**
@@ -68,20 +70,21 @@ public final class AuditPoll {
         int[] counts = new int[3]; // produced, duplicates, dead letters
         Instant receivedAt = clock.instant();
         java.util.List<String> claimed = new java.util.ArrayList<>();
+        Instant[] newest = new Instant[1];
         try {
-            publish(publisher, window, entries, recent, counts, receivedAt, claimed);
+            publish(publisher, window, entries, recent, counts, receivedAt, claimed, newest);
         } catch (InterruptedException | RuntimeException e) {
             seen.release(claimed); // not stored after all: the next read of this window must store them
             throw e;
         }
         checkpoint = new AuditCheckpoint(organization, window.end(), recent);
         seen.prune(receivedAt);
-        return new Result(window, entries.size(), counts[0], counts[1], counts[2]);
+        return new Result(window, entries.size(), counts[0], counts[1], counts[2], newest[0]);
     }
 
     private void publish(TransactionalPublisher publisher, AuditWindowPlanner.Window window,
                          java.util.List<JsonNode> entries, Map<String, Instant> recent, int[] counts,
-                         Instant receivedAt, java.util.List<String> claimed) throws InterruptedException {
+                         Instant receivedAt, java.util.List<String> claimed, Instant[] newest) throws InterruptedException {
         publisher.inTransaction(sender -> {
             for (JsonNode node : entries) {
                 String id = node.path("id").isTextual() ? node.get("id").asText() : null;
@@ -116,6 +119,9 @@ public final class AuditPoll {
                 if (parsed != null) {
                     sender.send(Topics.AUDIT, id, new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed), eventTime);
                     counts[0]++;
+                    if (newest[0] == null || eventTime.isAfter(newest[0])) {
+                        newest[0] = eventTime;
+                    }
                 } else {
                     sender.send(Topics.DEAD_LETTERS, id, deadLetter(failure, failureClass, node, receivedAt), receivedAt);
                     counts[2]++;

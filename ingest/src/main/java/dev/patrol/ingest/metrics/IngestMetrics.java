@@ -1,0 +1,83 @@
+package dev.patrol.ingest.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The ingest service's own meters for one organization, with constant names and descriptions. Tags are
+ * low-cardinality only: organization, source, outcome, reason.
+ */
+public final class IngestMetrics {
+
+    public static final String AUDIT_ENTRIES = "patrol.audit.entries";
+    public static final String POLL_DURATION = "patrol.audit.poll.duration";
+    public static final String INGEST_LAG = "patrol.ingest.lag";
+    public static final String POLL_FAILURES = "patrol.audit.poll.failures";
+    public static final String INVENTORY_TOKENS = "patrol.inventory.tokens";
+    public static final String INVENTORY_SCAN_DURATION = "patrol.inventory.scan.duration";
+    public static final String INVENTORY_FAILED_USERS = "patrol.inventory.failed.users";
+
+    private final MeterRegistry registry;
+    private final String organization;
+    private final AtomicReference<Instant> newestEntry = new AtomicReference<>();
+    private final AtomicLong inventoryTokens = new AtomicLong();
+    private final AtomicLong failedUsers = new AtomicLong();
+    private final Timer pollDuration;
+    private final Timer scanDuration;
+
+    public IngestMetrics(MeterRegistry registry, String organization, Clock clock) {
+        this.registry = registry;
+        this.organization = organization;
+        this.pollDuration = Timer.builder(POLL_DURATION).description("Time to read and store one audit-log window")
+                .tag("org", organization).register(registry);
+        this.scanDuration = Timer.builder(INVENTORY_SCAN_DURATION).description("Time of one PAT inventory scan")
+                .tag("org", organization).register(registry);
+        Gauge.builder(INGEST_LAG, newestEntry, ref -> ref.get() == null ? Double.NaN
+                        : Duration.between(ref.get(), clock.instant()).toMillis() / 1000.0)
+                .description("Now minus the timestamp of the newest audit entry stored: how far behind ADO ingest is")
+                .baseUnit("seconds").tag("org", organization).register(registry);
+        Gauge.builder(INVENTORY_TOKENS, inventoryTokens, AtomicLong::get)
+                .description("PATs in the organization's inventory after the last scan").tag("org", organization)
+                .register(registry);
+        Gauge.builder(INVENTORY_FAILED_USERS, failedUsers, AtomicLong::get)
+                .description("Users whose tokens the last inventory scan could not list (incomplete coverage)")
+                .tag("org", organization).register(registry);
+    }
+
+    /** One poll's outcome: entries stored, skipped as duplicates, sent to the dead-letter topic. */
+    public void polled(Duration took, int stored, int duplicates, int deadLetters, Instant newestStored) {
+        pollDuration.record(took);
+        count("poll", "stored", stored);
+        count("poll", "duplicate", duplicates);
+        count("poll", "deadletter", deadLetters);
+        if (newestStored != null) {
+            newestEntry.accumulateAndGet(newestStored, (a, b) -> a == null || b.isAfter(a) ? b : a);
+        }
+    }
+
+    public void pollFailed(String reason) {
+        Counter.builder(POLL_FAILURES).description("Audit polls that failed and will be retried")
+                .tag("org", organization).tag("reason", reason).register(registry).increment();
+    }
+
+    public void scanned(Duration took, int tokens, int failed) {
+        scanDuration.record(took);
+        inventoryTokens.set(tokens);
+        failedUsers.set(failed);
+    }
+
+    private void count(String source, String outcome, int amount) {
+        if (amount > 0) {
+            Counter.builder(AUDIT_ENTRIES).description("Audit entries handled by ingest")
+                    .tag("org", organization).tag("source", source).tag("outcome", outcome)
+                    .register(registry).increment(amount);
+        }
+    }
+}
