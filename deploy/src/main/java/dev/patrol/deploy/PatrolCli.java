@@ -252,20 +252,23 @@ public final class PatrolCli {
         }
         ShutdownSignal signal = ShutdownSignal.install(err);
         try (LocalKafka kafka = LocalKafka.resolve(loaded.kafka())) {
-            PatrolConfig config = loaded.withKafka(kafka.settings());
-            err.println("patrol ingest: backfilling organization '" + config.organization() + "' from " + from);
-            var progress = new ProgressPrinter(err, terminal, Clock.systemUTC(), java.time.Duration.ofSeconds(5));
-            try (IngestService ingest = new IngestService(config, Clock.systemUTC()).backfill(from, progress).start()) {
-                while (!ingest.awaitStop(java.time.Duration.ofMillis(500))) {
-                    if (signal.isRequested()) {
-                        err.println("patrol ingest: backfill interrupted; the checkpoint keeps what was stored, "
-                                + "run the same command again to finish");
-                        return EXIT_OK;
+            PatrolConfig all = loaded.withKafka(kafka.settings());
+            for (String organization : all.organizations()) {
+                PatrolConfig config = all.forOrganization(organization);
+                err.println("patrol ingest: backfilling organization '" + config.organization() + "' from " + from);
+                var progress = new ProgressPrinter(err, terminal, Clock.systemUTC(), java.time.Duration.ofSeconds(5));
+                try (IngestService ingest = new IngestService(config, Clock.systemUTC()).backfill(from, progress).start()) {
+                    while (!ingest.awaitStop(java.time.Duration.ofMillis(500))) {
+                        if (signal.isRequested()) {
+                            err.println("patrol ingest: backfill interrupted; the checkpoint keeps what was stored, "
+                                    + "run the same command again to finish");
+                            return EXIT_OK;
+                        }
                     }
-                }
-                if (ingest.failure() != null) {
-                    err.println("patrol: ingest stopped: " + ingest.failure().getMessage());
-                    return EXIT_FAILED;
+                    if (ingest.failure() != null) {
+                        err.println("patrol: ingest stopped: " + ingest.failure().getMessage());
+                        return EXIT_FAILED;
+                    }
                 }
             }
             return EXIT_OK;
@@ -306,10 +309,18 @@ public final class PatrolCli {
             Optional<String> failure;
             switch (command) {
                 case "ingest" -> {
-                    try (IngestService ingest = new IngestService(config, Clock.systemUTC(), metrics.registry()).start()) {
+                    // One poller per organization, each with its own credential, checkpoint and transactional id.
+                    List<IngestService> ingesters = new ArrayList<>();
+                    try {
+                        for (String organization : config.organizations()) {
+                            ingesters.add(new IngestService(config.forOrganization(organization), Clock.systemUTC(),
+                                    metrics.registry()).start());
+                        }
                         ready.set(true);
-                        failure = waitForStop(signal, () -> Optional.ofNullable(ingest.failure())
-                                .map(f -> "ingest stopped: " + f.getMessage()));
+                        failure = waitForStop(signal, () -> ingesters.stream().filter(i -> i.failure() != null)
+                                .findFirst().map(i -> "ingest stopped: " + i.failure().getMessage()));
+                    } finally {
+                        ingesters.forEach(IngestService::close);
                     }
                 }
                 case "streams" -> {

@@ -112,7 +112,8 @@ public final class DetectionTopology {
                 .leftJoin(tokens, (EnrichedAuditEvent enriched, PersonalAccessToken token) -> new TokenUse(enriched, token),
                         Joined.with(Serdes.String(), JsonSerde.of(EnrichedAuditEvent.class), null, "token-use-join-token"))
                 // Owners are few: a global table joins them without another repartition.
-                .leftJoin(users, (token, use) -> use.token() == null ? null : use.token().owner().descriptor(),
+                .leftJoin(users, (token, use) -> use.token() == null ? null
+                                : OrgUser.key(use.token().organization(), use.token().owner().descriptor()),
                         (use, owner) -> owner == null ? use : use.withOwner(owner), Named.as("token-use-join-owner"));
 
         List<KStream<String, DeadLetter>> deadLetters = new ArrayList<>();

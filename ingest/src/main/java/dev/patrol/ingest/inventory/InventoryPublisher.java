@@ -67,10 +67,10 @@ public final class InventoryPublisher {
                     sender.send(Topics.TOKENS, gone, null, at);
                 }
                 for (OrgUser user : changes.userUpserts()) {
-                    sender.send(Topics.USERS, user.user().descriptor(), user, at);
+                    sender.send(Topics.USERS, OrgUser.key(organization, user.user().descriptor()), user, at);
                 }
                 for (String gone : changes.userTombstones()) {
-                    sender.send(Topics.USERS, gone, null, at);
+                    sender.send(Topics.USERS, OrgUser.key(organization, gone), null, at);
                 }
             });
         }

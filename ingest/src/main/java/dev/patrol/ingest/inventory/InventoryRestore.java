@@ -18,11 +18,16 @@ public final class InventoryRestore {
     /** The organization's users as the users topic holds them now ({@code read_committed}), by descriptor. */
     public static Map<String, OrgUser> users(Map<String, Object> clientConfig, String topicPrefix, String organization) {
         Map<String, OrgUser> users = new HashMap<>();
+        String ours = OrgUser.key(organization, "");
         TopicReader.readToEnd(clientConfig, Topics.USERS, topicPrefix + Topics.USERS.name(), (key, value) -> {
+            if (key == null || !key.startsWith(ours)) {
+                return; // another organization's user
+            }
+            String descriptor = key.substring(ours.length());
             if (value == null) {
-                users.remove(key);
-            } else if (organization.equals(value.organization())) {
-                users.put(key, value);
+                users.remove(descriptor);
+            } else {
+                users.put(descriptor, value);
             }
         });
         return users;

@@ -287,7 +287,9 @@ class InventoryLifecycleIT {
     }
 
     private static Set<String> simulatorUsers(AdoSimulator simulator) {
-        return simulator.org().users().stream().map(SimUser::descriptor).collect(Collectors.toSet());
+        // Users are keyed by organization and descriptor in the users topic.
+        return simulator.org().users().stream().map(u -> OrgUser.key(simulator.org().organization(), u.descriptor()))
+                .collect(Collectors.toSet());
     }
 
     // ---- the topics ----

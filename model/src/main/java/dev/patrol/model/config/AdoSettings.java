@@ -212,4 +212,10 @@ public record AdoSettings(URI auditBaseUrl, URI vsspsBaseUrl, Optional<Secret> p
     private static Optional<String> fromEnv(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).map(String::strip).filter(value -> !value.isEmpty());
     }
+
+    /** The same settings with another PAT: how one deployment watches several organizations with their own PATs. */
+    public AdoSettings withPat(Secret otherPat, String otherSource) {
+        return new AdoSettings(auditBaseUrl, vsspsBaseUrl, Optional.of(otherPat), otherSource, requestTimeout, credential,
+                entra);
+    }
 }

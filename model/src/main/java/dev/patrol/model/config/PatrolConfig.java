@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public record PatrolConfig(
         String organization,
+        List<String> organizations,
+        Map<String, Secret> organizationPats,
         AdoSettings ado,
         IngestSettings ingest,
         NetworkSettings network,
@@ -145,6 +147,27 @@ public record PatrolConfig(
             throw new ConfigException("config key organization: '" + organization
                     + "' is not an Azure DevOps organization name (letters, digits, '-', '_', '.')");
         }
+        List<String> organizations = new ArrayList<>(source.list("organizations"));
+        for (String name : organizations) {
+            if (!ORGANIZATION.matcher(name).matches()) {
+                throw new ConfigException("config key organizations (" + source.originOf("organizations") + "): '" + name
+                        + "' is not an Azure DevOps organization name (letters, digits, '-', '_', '.')");
+            }
+        }
+        if (!organization.isEmpty() && !organizations.isEmpty()) {
+            throw new ConfigException("config keys organization and organizations are both set; use organizations "
+                    + "to watch several");
+        }
+        if (organizations.isEmpty() && !organization.isEmpty()) {
+            organizations.add(organization);
+        }
+        Map<String, Secret> organizationPats = new LinkedHashMap<>();
+        for (String name : organizations) {
+            String value = source.environment().get(organizationPatVariable(name));
+            if (value != null && !value.isBlank()) {
+                organizationPats.put(name, Secret.of(value));
+            }
+        }
 
         AdoSettings ado = AdoSettings.bind(source);
 
@@ -200,7 +223,8 @@ public record PatrolConfig(
                 source.integer("kafka.embedded.port", 9092, 1, 65535),
                 clientProperties);
 
-        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts,
+        return new PatrolConfig(organizations.size() == 1 ? organizations.get(0) : organization,
+                List.copyOf(organizations), Map.copyOf(organizationPats), ado, ingest, network, geoip, streams, alerts,
                 ResponseSettings.bind(source), auditStream, MetricsSettings.bind(source), kafka);
     }
 
@@ -236,15 +260,37 @@ public record PatrolConfig(
 
 
     public PatrolConfig withKafka(KafkaSettings settings) {
-        return new PatrolConfig(organization, ado, ingest, network, geoip, streams, alerts, response, auditStream,
-                metrics, settings);
+        return new PatrolConfig(organization, organizations, organizationPats, ado, ingest, network, geoip, streams,
+                alerts, response, auditStream, metrics, settings);
+    }
+
+    /** The environment variable holding one organization's own PAT: {@code ADO_PAT_<ORG>} in upper snake case. */
+    public static String organizationPatVariable(String organization) {
+        return "ADO_PAT_" + organization.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /**
+     * The configuration of one watched organization: its name, and its own PAT when {@code ADO_PAT_<ORG>} is set
+     * (else the shared credential). Ingest runs one poller per organization, each with its own checkpoint and
+     * transactional id.
+     */
+    public PatrolConfig forOrganization(String name) {
+        AdoSettings forOrg = organizationPats.containsKey(name)
+                ? ado.withPat(organizationPats.get(name), "environment " + organizationPatVariable(name)) : ado;
+        return new PatrolConfig(name, List.of(name), organizationPats, forOrg, ingest, network, geoip, streams, alerts,
+                response, auditStream, metrics, kafka);
     }
 
     /** Checks what the ingest service cannot run without. */
     public PatrolConfig requireForIngest() {
-        if (organization.isEmpty()) {
+        if (organization.isEmpty() && organizations.isEmpty()) {
             throw new ConfigException("config key organization: required by ingest (the ADO organization to watch); "
-                    + "set it in the config file or as " + ConfigSource.envName("organization"));
+                    + "set it in the config file or as " + ConfigSource.envName("organization")
+                    + " (or organizations, for several)");
+        }
+        if (organizations.size() > 1) {
+            organizations.forEach(name -> forOrganization(name).ado().requireCredential());
+            return this;
         }
         ado.requireCredential(); // PAT, client secret or workload identity, as ado.credential says
         return this;

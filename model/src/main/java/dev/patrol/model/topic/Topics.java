@@ -54,7 +54,7 @@ public final class Topics {
     public static final Topic<String, OrgUser> USERS = new Topic<>(
             "patrol.users", Serdes.String(), JsonSerde.of(OrgUser.class),
             TopicSpec.table(PARTITIONS), Owner.INGEST,
-            "user descriptor", "OrgUser: organization, GraphUser, observedAt");
+            "organization|user descriptor", "OrgUser: organization, GraphUser, observedAt");
 
     /** What the detections found. */
     public static final Topic<String, Finding> FINDINGS = new Topic<>(

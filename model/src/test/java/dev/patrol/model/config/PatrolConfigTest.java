@@ -215,6 +215,36 @@ class PatrolConfigTest {
     }
 
     @Test
+    void shouldGiveEachOrganizationItsOwnPatWhenOneIsSet() {
+        PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.of(
+                "PATROL_ORGANIZATIONS", "contoso, fabrikam-eu",
+                "ADO_PAT", "shared-pat",
+                "ADO_PAT_FABRIKAM_EU", "fabrikam-pat")).requireForIngest();
+
+        assertThat(config.organizations()).containsExactly("contoso", "fabrikam-eu");
+        assertThat(config.forOrganization("contoso").organization()).isEqualTo("contoso");
+        assertThat(config.forOrganization("contoso").ado().pat().orElseThrow().reveal()).isEqualTo("shared-pat");
+        assertThat(config.forOrganization("fabrikam-eu").ado().pat().orElseThrow().reveal()).isEqualTo("fabrikam-pat");
+        assertThat(config.forOrganization("fabrikam-eu").ado().patSource()).isEqualTo("environment ADO_PAT_FABRIKAM_EU");
+        assertThat(config.toString()).doesNotContain("fabrikam-pat").doesNotContain("shared-pat");
+    }
+
+    @Test
+    void shouldRefuseOrganizationAndOrganizationsTogether() {
+        assertThatThrownBy(() -> PatrolConfig.load(Optional.empty(), Map.of("PATROL_ORGANIZATION", "a",
+                "PATROL_ORGANIZATIONS", "b,c")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("both set");
+    }
+
+    @Test
+    void shouldNameTheOrganizationWithoutACredential() {
+        PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.of("PATROL_ORGANIZATIONS", "a,b",
+                "ADO_PAT_A", "only-a"));
+
+        assertThatThrownBy(config::requireForIngest).isInstanceOf(ConfigException.class).hasMessageContaining("ADO_PAT");
+    }
+
+    @Test
     void shouldMapKeysToEnvironmentNames() {
         assertThat(ConfigSource.envName("ado.auditBaseUrl")).isEqualTo("PATROL_ADO_AUDIT_BASE_URL");
         assertThat(ConfigSource.envName("organization")).isEqualTo("PATROL_ORGANIZATION");

@@ -83,7 +83,8 @@ final class DetectionHarness implements AutoCloseable {
     DetectionHarness owner(String upn, boolean deletedInEntra, Instant observedAt) {
         var user = new dev.patrol.model.ado.GraphUser("aad." + upn, upn, upn, upn, "aad", null, "user", null, "member",
                 null, deletedInEntra, null, null, Map.of());
-        users.pipeInput(user.descriptor(), new dev.patrol.model.event.OrgUser("contoso", user, observedAt), observedAt);
+        users.pipeInput(dev.patrol.model.event.OrgUser.key("contoso", user.descriptor()),
+                new dev.patrol.model.event.OrgUser("contoso", user, observedAt), observedAt);
         return this;
     }
 
