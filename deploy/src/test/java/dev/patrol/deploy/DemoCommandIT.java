@@ -52,6 +52,7 @@ class DemoCommandIT {
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(scrape).contains("patrol_findings_total{", "rule=\"PAT-OFFNET-01\"", "jvm_memory_used_bytes",
                     "patrol_detection_delay_seconds_bucket", "patrol_audit_entries_total{", "patrol_ingest_lag_seconds",
+                    "patrol_ado_availability_delay_seconds_bucket",
                     "patrol_inventory_tokens");
             assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                     + metricsPort + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())

@@ -170,6 +170,10 @@ public final class IngestService implements AutoCloseable {
                     config.ado().vsspsBaseUrl());
             var poll = new AuditPoll(org, new AuditLogReader(endpoints, client, config.ingest().batchSize()),
                     new AuditWindowPlanner(config.ingest().overlap(), MAX_WINDOW), clock, checkpoint, seen);
+            if (backfillFrom.isEmpty()) {
+                // A backfill reads old entries on purpose; their age says nothing about ADO's delay.
+                poll.onAvailabilityDelay(metrics::availabilityDelay);
+            }
             var scanner = new InventoryScanner(org, endpoints, client, clock, config.ingest().inventoryConcurrency(),
                     config.ingest().includeSshKeys());
 

@@ -34,6 +34,7 @@ public final class AuditPoll {
     private final AuditWindowPlanner planner;
     private final Clock clock;
     private final SeenEntries seen;
+    private java.util.function.Consumer<java.time.Duration> availabilityDelay = delay -> { };
     private AuditCheckpoint checkpoint;
 
     /** What one poll did. */
@@ -54,6 +55,15 @@ public final class AuditPoll {
         this.planner = planner;
         this.clock = clock;
         this.checkpoint = Objects.requireNonNull(restored, "restored checkpoint");
+    }
+
+    /**
+     * Hears, for each new entry, how long after its timestamp ADO showed it to this poll: the undocumented
+     * availability delay, which the overlap must exceed (an upper bound: it includes the poll interval).
+     */
+    public AuditPoll onAvailabilityDelay(java.util.function.Consumer<java.time.Duration> listener) {
+        this.availabilityDelay = listener;
+        return this;
     }
 
     public AuditCheckpoint checkpoint() {
@@ -119,6 +129,7 @@ public final class AuditPoll {
                 if (parsed != null) {
                     sender.send(Topics.AUDIT, id, new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed), eventTime);
                     counts[0]++;
+                    availabilityDelay.accept(java.time.Duration.between(eventTime, receivedAt));
                     if (newest[0] == null || eventTime.isAfter(newest[0])) {
                         newest[0] = eventTime;
                     }

@@ -23,6 +23,7 @@ public final class IngestMetrics {
     public static final String INVENTORY_TOKENS = "patrol.inventory.tokens";
     public static final String INVENTORY_SCAN_DURATION = "patrol.inventory.scan.duration";
     public static final String INVENTORY_FAILED_USERS = "patrol.inventory.failed.users";
+    public static final String AVAILABILITY_DELAY = "patrol.ado.availability.delay";
 
     private final MeterRegistry registry;
     private final String organization;
@@ -31,6 +32,7 @@ public final class IngestMetrics {
     private final AtomicLong failedUsers = new AtomicLong();
     private final Timer pollDuration;
     private final Timer scanDuration;
+    private final Timer availabilityDelay;
 
     public IngestMetrics(MeterRegistry registry, String organization, Clock clock) {
         this.registry = registry;
@@ -39,6 +41,12 @@ public final class IngestMetrics {
                 .tag("org", organization).register(registry);
         this.scanDuration = Timer.builder(INVENTORY_SCAN_DURATION).description("Time of one PAT inventory scan")
                 .tag("org", organization).register(registry);
+        this.availabilityDelay = Timer.builder(AVAILABILITY_DELAY)
+                .description("How long after its timestamp ADO showed a new audit entry to the poller (upper bound: "
+                        + "includes the poll interval); ingest.overlap must stay above its tail")
+                .tag("org", organization).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2))
+                .register(registry);
         Gauge.builder(INGEST_LAG, newestEntry, ref -> ref.get() == null ? Double.NaN
                         : Duration.between(ref.get(), clock.instant()).toMillis() / 1000.0)
                 .description("Now minus the timestamp of the newest audit entry stored: how far behind ADO ingest is")
@@ -59,6 +67,12 @@ public final class IngestMetrics {
         count("poll", "deadletter", deadLetters);
         if (newestStored != null) {
             newestEntry.accumulateAndGet(newestStored, (a, b) -> a == null || b.isAfter(a) ? b : a);
+        }
+    }
+
+    public void availabilityDelay(Duration delay) {
+        if (!delay.isNegative()) {
+            availabilityDelay.record(delay);
         }
     }
 
