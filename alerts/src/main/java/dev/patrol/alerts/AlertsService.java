@@ -7,7 +7,9 @@ import dev.patrol.alerts.delivery.GroupStore;
 import dev.patrol.alerts.delivery.Grouper;
 import dev.patrol.alerts.delivery.LaneOffsets;
 import dev.patrol.alerts.delivery.Parking;
+import dev.patrol.alerts.sink.Alert;
 import dev.patrol.alerts.sink.AlertSink;
+import dev.patrol.alerts.sink.Delivery;
 import dev.patrol.alerts.sink.ConsoleSink;
 import dev.patrol.alerts.sink.FindingPrinter;
 import dev.patrol.alerts.sink.Links;
@@ -77,7 +79,7 @@ public final class AlertsService implements AutoCloseable {
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<DeliveryLane> lanes = new ArrayList<>();
-    private final List<AlertSink> sinks = new ArrayList<>();
+    private final List<AlertSink> sinks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
     private LaneOffsets offsets;
@@ -97,16 +99,45 @@ public final class AlertsService implements AutoCloseable {
         this.clock = clock;
         // Loads and checks the revocation policy now, so a bad policy stops the start with its message.
         this.response = config.response().enabled()
-                ? Optional.of(new ResponseService(config, AlertsService::followUp)) : Optional.empty();
+                ? Optional.of(new ResponseService(config, this::followUp)) : Optional.empty();
     }
 
+    /** Outcomes people should hear about on the alert they saw. */
+    private static final Set<ResponseAction.Status> FOLLOW_UP = Set.of(ResponseAction.Status.APPROVED,
+            ResponseAction.Status.DENIED, ResponseAction.Status.REVOKED, ResponseAction.Status.FAILED,
+            ResponseAction.Status.VERIFIED);
+
     /**
-     * What the playbook did, as it happens. Logged here; posting it as an update to the alert's thread is not built
-     * yet (the finding id, {@code action.findingId()}, is the dedup key a sink would update).
+     * What the playbook did, as it happens: logged, and sent again to the people-facing sinks (Slack, Teams,
+     * PagerDuty) about the same finding, so the alert's reader sees the outcome. The finding id is the dedup key:
+     * PagerDuty updates its incident; Slack and Teams incoming webhooks cannot reply in a thread, so a new message
+     * names the finding. One attempt each: a follow-up that fails is logged, the outcome stays in the actions topic.
      */
-    private static void followUp(ResponseAction action) {
+    private void followUp(ResponseAction action) {
         LOG.info("response action kind={} status={} findingId={} decidedBy={}", action.kind(), action.status(),
                 action.findingId(), action.decidedBy());
+        boolean automaticApproval = action.status() == ResponseAction.Status.APPROVED
+                && ResponseService.POLICY.equals(action.decidedBy());
+        if (action.kind() != ResponseAction.Kind.REVOKE_TOKEN || !FOLLOW_UP.contains(action.status()) || automaticApproval) {
+            return;
+        }
+        response.flatMap(playbook -> playbook.recentFinding(action.findingId())).ifPresent(finding -> {
+            for (AlertSink sink : List.copyOf(sinks)) {
+                if (!(sink instanceof SlackSink || sink instanceof TeamsSink || sink instanceof PagerDutySink)) {
+                    continue;
+                }
+                try {
+                    Delivery delivery = sink.deliver(Alert.of(finding));
+                    if (delivery.outcome() != Delivery.Outcome.DELIVERED) {
+                        LOG.warn("follow-up not delivered sink={} findingId={} outcome={}", sink.name(), finding.id(),
+                                delivery.outcome());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
     }
 
     /**

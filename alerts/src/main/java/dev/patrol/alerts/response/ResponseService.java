@@ -204,6 +204,13 @@ public final class ResponseService implements AutoCloseable {
      * @throws ResponseUnavailableException when the decision cannot be recorded in the actions topic; nothing was done
      *                                      then, and the finding should be offered again later
      */
+    /** A finding this process has seen recently, for follow-ups on its alert. */
+    public Optional<Finding> recentFinding(String findingId) {
+        synchronized (lock) {
+            return Optional.ofNullable(recentFindings.get(findingId));
+        }
+    }
+
     public ResponseNote onFinding(Finding finding) {
         if (!running) {
             throw new IllegalStateException("response service is not running");
