@@ -277,8 +277,12 @@ public record PatrolConfig(
     public PatrolConfig forOrganization(String name) {
         AdoSettings forOrg = organizationPats.containsKey(name)
                 ? ado.withPat(organizationPats.get(name), "environment " + organizationPatVariable(name)) : ado;
+        // One receiver listens for audit streams: the first organization's (its entries are attributed to it).
+        boolean receives = !organizations.isEmpty() && organizations.get(0).equals(name);
+        AuditStreamSettings stream = receives ? auditStream : new AuditStreamSettings(false, auditStream.bindAddress(),
+                auditStream.port(), auditStream.maxBodyBytes(), auditStream.hecToken(), auditStream.eventGridKey());
         return new PatrolConfig(name, List.of(name), organizationPats, forOrg, ingest, network, geoip, streams, alerts,
-                response, auditStream, metrics, kafka);
+                response, stream, metrics, kafka);
     }
 
     /** Checks what the ingest service cannot run without. */
