@@ -53,6 +53,13 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    /** How soon a failed inventory scan is tried again (or the scan interval, when shorter). */
+    static final Duration INVENTORY_RETRY = Duration.ofMinutes(5);
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /** How long entry ids are remembered across sources: longer than an audit stream's 7-day catch-up. */
     static final Duration DEDUPE_WINDOW = Duration.ofDays(8);
     /** Backlogs are read in slices of this size, each its own transaction. */
@@ -179,13 +186,29 @@ public final class IngestService implements AutoCloseable {
 
             Instant nextInventory = Instant.MIN;
             String lastProblem = null;
+            String lastInventoryProblem = null;
             while (running) {
                 boolean caughtUp = true;
-                try {
-                    if (backfillFrom.isEmpty() && !clock.instant().isBefore(nextInventory)) {
+                if (backfillFrom.isEmpty() && !clock.instant().isBefore(nextInventory)) {
+                    // The inventory has its own failures (tokenadmin needs more rights than the audit log): they
+                    // must not stop audit polling, so they are retried on their own schedule.
+                    Duration retry = min(config.ingest().inventoryInterval(), INVENTORY_RETRY);
+                    try {
                         scanInventory(scanner, inventory, publisher);
                         nextInventory = clock.instant().plus(config.ingest().inventoryInterval());
+                        lastInventoryProblem = null;
+                    } catch (AdoApiException e) {
+                        nextInventory = clock.instant().plus(retry);
+                        lastInventoryProblem = report(lastInventoryProblem, "inventory: " + e.getMessage()
+                                + "; retrying in " + retry.toSeconds() + " s, audit polling goes on");
+                    } catch (ProducerFencedException e) {
+                        throw e;
+                    } catch (KafkaException e) {
+                        nextInventory = clock.instant().plus(retry);
+                        lastInventoryProblem = report(lastInventoryProblem, "inventory: kafka: " + e.getMessage());
                     }
+                }
+                try {
                     long pollStarted = System.nanoTime();
                     AuditPoll.Result result = poll.pollOnce(publisher);
                     metrics.polled(Duration.ofNanos(System.nanoTime() - pollStarted), result.produced(),

@@ -129,6 +129,23 @@ class AuditIngestIT {
         }
     }
 
+    @Test
+    void shouldKeepPollingTheAuditLogWhenTheInventoryCannotBeRead(TestKafka kafka) throws Exception {
+        try (var simulator = AdoSimulator.start(SimulatorConfig.defaults().withSeed(14))) {
+            // Graph refuses for the whole test (tokenadmin and Graph need more rights than the audit log).
+            simulator.faults().failNext("/_apis/graph/users", 10_000, 403);
+            var config = IngestConfigs.against(simulator, kafka.bootstrapServers(), "noinv.");
+            int total = simulator.org().auditEntries().size();
+
+            try (var ingest = new IngestService(config, Clock.systemUTC()).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> keys(kafka, "noinv." + Topics.AUDIT.name()).size() >= total);
+                assertThat(ingest.failure()).isNull();
+            }
+
+            assertThat(keys(kafka, "noinv." + Topics.AUDIT.name())).hasSize(total).doesNotHaveDuplicates();
+        }
+    }
+
     private static List<String> keys(TestKafka kafka, String topic) {
         return CommittedRecords.read(kafka.bootstrapServers(), topic).stream()
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
