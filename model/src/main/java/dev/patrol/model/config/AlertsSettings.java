@@ -43,7 +43,8 @@ public record AlertsSettings(
         Slack slack,
         Teams teams,
         PagerDuty pagerDuty,
-        Ocsf ocsf) {
+        Ocsf ocsf,
+        Route console) {
 
     /** PagerDuty's Events API v2 endpoint. */
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -60,6 +61,7 @@ public record AlertsSettings(
         Objects.requireNonNull(teams, "teams");
         Objects.requireNonNull(pagerDuty, "pagerDuty");
         Objects.requireNonNull(ocsf, "ocsf");
+        Objects.requireNonNull(console, "console");
     }
 
     /**
@@ -158,7 +160,7 @@ public record AlertsSettings(
                 consoleBaseUrl,
                 source.duration("alerts.groupWindow", Duration.ofMinutes(15)),
                 source.positiveDuration("alerts.requestTimeout", Duration.ofSeconds(10)),
-                retry, webhook, slack, teams, pagerDuty, ocsf);
+                retry, webhook, slack, teams, pagerDuty, ocsf, route(source, "alerts.console", Severity.INFO));
     }
 
     private static Route route(ConfigSource source, String prefix, Severity defaultMin) {

@@ -78,8 +78,10 @@ public final class PatUserAgent implements Detection {
                         }
                         java.time.Instant at = use.event().timestamp();
                         LastClient last = clients.get(record.key());
+                        // Stolen-session pattern: another client, from another network, and that network outside.
                         if (last != null && !at.isBefore(last.at()) && at.isBefore(last.at().plus(memory))
-                                && !last.family().equals(family) && !last.network().equals(network)) {
+                                && !last.family().equals(family) && !last.network().equals(network)
+                                && use.use().network().networkClass().offNetwork()) {
                             context.forward(record.withValue(clientChanged(rule, use, last, family, clock)));
                         }
                         if (last == null || !at.isBefore(last.at())) {

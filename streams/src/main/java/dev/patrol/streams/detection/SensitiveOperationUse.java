@@ -22,8 +22,12 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 public final class SensitiveOperationUse implements Detection {
 
     public static final String RULE_ID = "PAT-SENSITIVE-08";
-    /** Cookie mechanisms that X-Force saw abused; FedAuth is the ordinary browser session and stays out by default. */
-    static final Set<String> COOKIE_MECHANISMS = Set.of("UserAuthToken", "AAD_Cookie");
+    /**
+     * The cookie mechanism X-Force saw replayed outside a browser. FedAuth and AAD_Cookie are the ordinary web UI
+     * sessions (an admin changing permissions in the portal), so they stay out by default; add them in the rule
+     * file where that is unusual.
+     */
+    static final Set<String> COOKIE_MECHANISMS = Set.of("UserAuthToken");
 
     @Override
     public String id() {

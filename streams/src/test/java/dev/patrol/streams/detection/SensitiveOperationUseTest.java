@@ -37,7 +37,7 @@ class SensitiveOperationUseTest {
                         .by("eve@contoso.example", "user-eve"));
 
         assertThat(harness.findingsOf(RULE)).extracting(f -> f.sourceEventIds().get(0) + "=" + f.severity())
-                .containsExactlyInAnyOrder("s1=MEDIUM", "s2=HIGH");
+                .containsExactlyInAnyOrder("s1=LOW", "s2=MEDIUM");
     }
 
     @Test
