@@ -7,6 +7,7 @@ import dev.patrol.alerts.delivery.GroupStore;
 import dev.patrol.alerts.delivery.Grouper;
 import dev.patrol.alerts.delivery.LaneOffsets;
 import dev.patrol.alerts.delivery.Parking;
+import dev.patrol.alerts.metrics.AlertsMetrics;
 import dev.patrol.alerts.sink.Alert;
 import dev.patrol.alerts.sink.AlertSink;
 import dev.patrol.alerts.sink.Delivery;
@@ -28,6 +29,8 @@ import dev.patrol.model.topic.Owner;
 import dev.patrol.model.topic.Topic;
 import dev.patrol.model.topic.TopicCreator;
 import dev.patrol.model.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
@@ -77,6 +80,7 @@ public final class AlertsService implements AutoCloseable {
     private final AlertsSettings settings;
     private final PrintStream out;
     private final Clock clock;
+    private final AlertsMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<DeliveryLane> lanes = new ArrayList<>();
     private final List<AlertSink> sinks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -93,10 +97,17 @@ public final class AlertsService implements AutoCloseable {
 
     /** {@code clock} drives grouping windows, signature timestamps and dead-letter times. */
     public AlertsService(PatrolConfig config, PrintStream out, Clock clock) {
+        // Meters kept but not served: callers that want them scraped pass their registry.
+        this(config, out, clock, new SimpleMeterRegistry());
+    }
+
+    /** {@code registry} receives the deliveries, delivery latency, parked alerts and revocations meters. */
+    public AlertsService(PatrolConfig config, PrintStream out, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.settings = config.alerts();
         this.out = out;
         this.clock = clock;
+        this.metrics = new AlertsMetrics(registry);
         // Loads and checks the revocation policy now, so a bad policy stops the start with its message.
         this.response = config.response().enabled()
                 ? Optional.of(new ResponseService(config, this::followUp)) : Optional.empty();
@@ -116,6 +127,7 @@ public final class AlertsService implements AutoCloseable {
     private void followUp(ResponseAction action) {
         LOG.info("response action kind={} status={} findingId={} decidedBy={}", action.kind(), action.status(),
                 action.findingId(), action.decidedBy());
+        metrics.responseAction(action);
         boolean automaticApproval = action.status() == ResponseAction.Status.APPROVED
                 && ResponseService.POLICY.equals(action.decidedBy());
         if (action.kind() != ResponseAction.Kind.REVOKE_TOKEN || !FOLLOW_UP.contains(action.status()) || automaticApproval) {
@@ -184,7 +196,8 @@ public final class AlertsService implements AutoCloseable {
                     : Optional.empty();
             DeliveryLane deliveryLane = new DeliveryLane(lane.sink(), lane.route(), grouper,
                     grouper.map(g -> store), backoff, settings.retry().giveUpAfter(),
-                    consumerConfig(lane.sink().name()), findings, parking, lane.sink() instanceof ConsoleSink, clock);
+                    consumerConfig(lane.sink().name()), findings, parking, lane.sink() instanceof ConsoleSink, clock,
+                    metrics);
             lanes.add(deliveryLane);
             laneGroups.add(groupOf(lane.sink().name()));
             if (lane.sink() instanceof ConsoleSink) {
@@ -248,7 +261,8 @@ public final class AlertsService implements AutoCloseable {
         Duration timeout = settings.requestTimeout();
         boolean group = !settings.groupWindow().isZero();
         List<Lane> configured = new ArrayList<>();
-        configured.add(new Lane(new ConsoleSink(new FindingPrinter(out), settings.printFindings()), Route.all(), false));
+        configured.add(new Lane(new ConsoleSink(new FindingPrinter(out), settings.printFindings()), settings.console(),
+                false));
         for (URI url : settings.webhooks().stream().distinct().toList()) {
             configured.add(new Lane(new WebhookSink(url, settings.webhook().signingKey(), timeout, clock),
                     settings.webhook().route(), false));

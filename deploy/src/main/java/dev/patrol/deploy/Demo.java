@@ -62,7 +62,7 @@ final class Demo implements AutoCloseable {
             started.add(ingest);
             streams = new StreamsService(config, Clock.systemUTC(), registry).start();
             started.add(streams);
-            alerts = new AlertsService(config, out).start();
+            alerts = new AlertsService(config, out, Clock.systemUTC(), registry).start();
             started.add(alerts);
         } catch (RuntimeException e) {
             close();
@@ -95,6 +95,8 @@ final class Demo implements AutoCloseable {
         env.put("PATROL_STREAMS_APPLICATION_ID", "patrol-demo-streams");
         env.put("PATROL_STREAMS_STATE_DIR", dataDir.resolve("streams-state").toString());
         env.put("PATROL_ALERTS_CONSUMER_GROUP", "patrol-demo-alerts");
+        // The terminal shows what needs a person; low findings still reach webhooks and the OCSF topic.
+        env.put("PATROL_ALERTS_CONSOLE_MIN_SEVERITY", "medium");
         env.put("PATROL_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         if (!options.topicPrefix().isEmpty()) {
             env.put("PATROL_KAFKA_TOPIC_PREFIX", options.topicPrefix());

@@ -333,7 +333,8 @@ public final class PatrolCli {
                     }
                 }
                 default -> {
-                    try (AlertsService alerts = new AlertsService(config, out).start()) {
+                    try (AlertsService alerts = new AlertsService(config, out, Clock.systemUTC(), metrics.registry())
+                            .start()) {
                         ready.set(true);
                         failure = waitForStop(signal, Optional::empty);
                     }

@@ -1,5 +1,7 @@
 package dev.patrol.alerts.delivery;
 
+import dev.patrol.alerts.metrics.AlertsMetrics;
+import dev.patrol.alerts.metrics.AlertsMetrics.ParkReason;
 import dev.patrol.alerts.sink.Alert;
 import dev.patrol.alerts.sink.AlertSink;
 import dev.patrol.alerts.sink.Delivery;
@@ -89,6 +91,7 @@ public final class DeliveryLane implements AutoCloseable {
     private final Parking parking;
     private final boolean reportsBadRecords;
     private final Clock clock;
+    private final AlertsMetrics metrics;
 
     private final AtomicLong delivered = new AtomicLong();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -107,10 +110,11 @@ public final class DeliveryLane implements AutoCloseable {
      * @param grouper           present for grouped sinks, with {@code store} to keep its state
      * @param reportsBadRecords whether this lane writes a dead letter for an unparseable record (one lane does, so
      *                          a bad record is recorded once, not once per sink)
+     * @param metrics           deliveries, retries, parked alerts and latency of this lane
      */
     public DeliveryLane(AlertSink sink, Route route, Optional<Grouper> grouper, Optional<GroupStore> store,
                         Backoff backoff, Duration giveUpAfter, Map<String, Object> consumerConfig, String topic,
-                        Parking parking, boolean reportsBadRecords, Clock clock) {
+                        Parking parking, boolean reportsBadRecords, Clock clock, AlertsMetrics metrics) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.route = Objects.requireNonNull(route, "route");
         this.grouper = grouper;
@@ -125,6 +129,8 @@ public final class DeliveryLane implements AutoCloseable {
         this.parking = parking;
         this.reportsBadRecords = reportsBadRecords;
         this.clock = clock;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.sinkConfigured(sink.name());
     }
 
     public String name() {
@@ -212,6 +218,7 @@ public final class DeliveryLane implements AutoCloseable {
         } catch (RuntimeException e) {
             if (reportsBadRecords) {
                 parking.badRecord(at, record.value(), e.getClass().getSimpleName());
+                metrics.parked(sink.name(), ParkReason.BAD_RECORD);
                 return Handled.DONE_AND_COMMIT;
             }
             return Handled.DONE;
@@ -280,6 +287,12 @@ public final class DeliveryLane implements AutoCloseable {
             switch (delivery.outcome()) {
                 case DELIVERED -> {
                     delivered.incrementAndGet();
+                    // Group updates (no partition) are sent when a window ends: their age is the window, not delay.
+                    if (partition == null) {
+                        metrics.updateDelivered(sink.name());
+                    } else {
+                        metrics.delivered(sink.name(), alert.finding().detectedAt(), clock.instant());
+                    }
                     if (failures > 0) {
                         LOG.info("sink took the alert after retries sink={} findingId={} attempts={}", sink.name(),
                                 alert.finding().id(), failures + 1);
@@ -288,10 +301,12 @@ public final class DeliveryLane implements AutoCloseable {
                 }
                 case REJECTED -> {
                     parking.park(sink.name(), alert, at, payload, "refused by " + sink.name() + ": " + delivery.detail());
+                    metrics.parked(sink.name(), ParkReason.REJECTED);
                     return Sent.PARKED;
                 }
                 case RETRY -> {
                     failures++;
+                    metrics.retried(sink.name());
                     Instant now = clock.instant();
                     if (firstFailure == null) {
                         firstFailure = now;
@@ -299,6 +314,7 @@ public final class DeliveryLane implements AutoCloseable {
                     if (Duration.between(firstFailure, now).compareTo(giveUpAfter) >= 0) {
                         parking.park(sink.name(), alert, at, payload, "gave up after " + giveUpAfter + " of failures, last: "
                                 + delivery.detail());
+                        metrics.parked(sink.name(), ParkReason.GAVE_UP);
                         return Sent.PARKED;
                     }
                     Duration wait = backoff.delay(failures, delivery.retryAfter(), ThreadLocalRandom.current().nextDouble());
