@@ -146,7 +146,7 @@ public final class IngestService implements AutoCloseable {
     private void runLoop() {
         String org = config.organization();
         var endpoints = new AdoEndpoints(config.ado().auditBaseUrl(), config.ado().vsspsBaseUrl(), org);
-        var client = AdoHttpClient.forSettings(config.ado(), clock);
+        var client = AdoHttpClient.forSettings(config.ado(), clock).observedBy(metrics.adoObserver());
         var clientConfig = config.kafka().clientConfig();
         String prefix = config.kafka().topicPrefix();
         AuditStreamReceiver receiver = null;

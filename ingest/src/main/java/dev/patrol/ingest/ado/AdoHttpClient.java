@@ -47,6 +47,26 @@ public final class AdoHttpClient {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /** Hears every answer ADO gives (and every request that got none), for metrics. */
+    public interface Observer {
+        Observer NONE = new Observer() { };
+
+        /** {@code remaining}/{@code limit}: the X-RateLimit headers, negative when absent. */
+        default void answered(String call, int status, long remaining, long limit) {
+        }
+
+        default void unanswered(String call) {
+        }
+    }
+
+    private volatile Observer observer = Observer.NONE;
+
+    /** Reports each answer to {@code observer} (a metrics class); returns this client. */
+    public AdoHttpClient observedBy(Observer observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
     /** A response that succeeded: its body and the one header ADO pages Graph users with. */
     public record JsonResponse(byte[] body, Optional<String> continuationHeader) {
     }
@@ -114,6 +134,7 @@ public final class AdoHttpClient {
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
+                observer.unanswered(what);
                 // Connection refused, reset, or the request timed out: transient until proven otherwise.
                 if (attempt >= retry.maxAttempts()) {
                     throw new AdoApiException(what + ": no response after " + attempt + " attempts ("
@@ -132,6 +153,7 @@ public final class AdoHttpClient {
             response.headers().firstValue("X-RateLimit-Delay").ifPresent(delay ->
                     LOG.debug("ado delayed a request call={} delayS={}", what, delay));
             int status = response.statusCode();
+            observer.answered(what, status, header(response, "X-RateLimit-Remaining"), header(response, "X-RateLimit-Limit"));
             if (status >= 200 && status < 300) {
                 return new JsonResponse(response.body(), response.headers().firstValue("X-MS-ContinuationToken"));
             }
@@ -160,6 +182,16 @@ public final class AdoHttpClient {
             sleeper.sleep(wait);
             justWaited = true;
         }
+    }
+
+    private static long header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).map(value -> {
+            try {
+                return (long) Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
     }
 
     /** {@code Retry-After} in seconds (RFC 6585 as ADO sends it); absent or unreadable means "use backoff". */

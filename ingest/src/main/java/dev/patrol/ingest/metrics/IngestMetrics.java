@@ -24,12 +24,17 @@ public final class IngestMetrics {
     public static final String INVENTORY_SCAN_DURATION = "patrol.inventory.scan.duration";
     public static final String INVENTORY_FAILED_USERS = "patrol.inventory.failed.users";
     public static final String AVAILABILITY_DELAY = "patrol.ado.availability.delay";
+    public static final String ADO_RESPONSES = "patrol.ado.responses";
+    public static final String RATE_LIMIT_REMAINING = "patrol.ado.ratelimit.remaining";
+    public static final String RATE_LIMIT_LIMIT = "patrol.ado.ratelimit.limit";
 
     private final MeterRegistry registry;
     private final String organization;
     private final AtomicReference<Instant> newestEntry = new AtomicReference<>();
     private final AtomicLong inventoryTokens = new AtomicLong();
     private final AtomicLong failedUsers = new AtomicLong();
+    private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
+    private final AtomicLong rateLimitLimit = new AtomicLong(-1);
     private final Timer pollDuration;
     private final Timer scanDuration;
     private final Timer availabilityDelay;
@@ -51,6 +56,11 @@ public final class IngestMetrics {
                         : Duration.between(ref.get(), clock.instant()).toMillis() / 1000.0)
                 .description("Now minus the timestamp of the newest audit entry stored: how far behind ADO ingest is")
                 .baseUnit("seconds").tag("org", organization).register(registry);
+        Gauge.builder(RATE_LIMIT_REMAINING, rateLimitRemaining, v -> v.get() < 0 ? Double.NaN : v.get())
+                .description("ADO's X-RateLimit-Remaining on the latest answer: TSTUs left before ADO delays requests")
+                .tag("org", organization).register(registry);
+        Gauge.builder(RATE_LIMIT_LIMIT, rateLimitLimit, v -> v.get() < 0 ? Double.NaN : v.get())
+                .description("ADO's X-RateLimit-Limit on the latest answer").tag("org", organization).register(registry);
         Gauge.builder(INVENTORY_TOKENS, inventoryTokens, AtomicLong::get)
                 .description("PATs in the organization's inventory after the last scan").tag("org", organization)
                 .register(registry);
@@ -74,6 +84,34 @@ public final class IngestMetrics {
         if (!delay.isNegative()) {
             availabilityDelay.record(delay);
         }
+    }
+
+    /** An answer from ADO: counted by call and status; the rate-limit headers kept when present. */
+    public void adoAnswered(String call, int status, long remaining, long limit) {
+        Counter.builder(ADO_RESPONSES).description("Answers from the ADO APIs, by call and HTTP status (0: no answer)")
+                .tag("org", organization).tag("call", call).tag("status", Integer.toString(status))
+                .register(registry).increment();
+        if (remaining >= 0) {
+            rateLimitRemaining.set(remaining);
+        }
+        if (limit >= 0) {
+            rateLimitLimit.set(limit);
+        }
+    }
+
+    /** An ADO client as a metrics source. */
+    public dev.patrol.ingest.ado.AdoHttpClient.Observer adoObserver() {
+        return new dev.patrol.ingest.ado.AdoHttpClient.Observer() {
+            @Override
+            public void answered(String call, int status, long remaining, long limit) {
+                adoAnswered(call, status, remaining, limit);
+            }
+
+            @Override
+            public void unanswered(String call) {
+                adoAnswered(call, 0, -1, -1);
+            }
+        };
     }
 
     public void pollFailed(String reason) {
