@@ -103,6 +103,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     private final IngestMetrics metrics;
+    private final MeterRegistry registry;
 
     /** With meters kept in a registry of its own (tests, tools). */
     public IngestService(PatrolConfig config, Clock clock) {
@@ -113,6 +114,7 @@ public final class IngestService implements AutoCloseable {
         this.config = config.requireForIngest();
         this.clock = clock;
         this.metrics = new IngestMetrics(registry, config.organization(), clock);
+        this.registry = registry;
     }
 
     /** Creates the topics ingest owns and starts polling on a background thread. */
@@ -152,6 +154,7 @@ public final class IngestService implements AutoCloseable {
         AuditStreamReceiver receiver = null;
         TransactionalPublisher streamPublisher = null;
         try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
+            publisher.bindMetrics(registry);
             AuditCheckpoint checkpoint = backfillFrom
                     .map(from -> new AuditCheckpoint(org, from.plus(config.ingest().overlap()), Map.of()))
                     .orElseGet(() -> restoreCheckpoint(clientConfig, prefix, org));

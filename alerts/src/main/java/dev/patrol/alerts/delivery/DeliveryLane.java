@@ -152,6 +152,9 @@ public final class DeliveryLane implements AutoCloseable {
         return this;
     }
 
+    /** Kafka client meters of the current consumer; rebound whenever the consumer is rebuilt. */
+    private AutoCloseable clientMetrics;
+
     /** Runs the lane; if the consumer fails unexpectedly it is rebuilt after a backoff, the lane does not die. */
     private void run() {
         int failures = 0;
@@ -159,6 +162,7 @@ public final class DeliveryLane implements AutoCloseable {
             while (running) {
                 try {
                     consumer = new KafkaConsumer<>(consumerConfig);
+                    clientMetrics = metrics.bindClient(consumer);
                     consumer.subscribe(List.of(topic), new Listener());
                     consume();
                     failures = 0;
@@ -375,6 +379,14 @@ public final class DeliveryLane implements AutoCloseable {
     }
 
     private void closeConsumer() {
+        if (clientMetrics != null) {
+            try {
+                clientMetrics.close();
+            } catch (Exception e) {
+                // meters of a consumer that is going away: nothing to do about a failure here
+            }
+            clientMetrics = null;
+        }
         if (consumer == null) {
             return;
         }

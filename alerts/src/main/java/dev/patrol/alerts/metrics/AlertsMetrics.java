@@ -4,9 +4,11 @@ import dev.patrol.model.event.ResponseAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * The alerts service's own meters, with constant names and descriptions. Tags are low-cardinality only: sink,
@@ -37,12 +39,27 @@ public final class AlertsMetrics {
 
     public AlertsMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // At zero from the start (nine statuses): the revocation panels show 0, not "no data", before the first one.
+        for (ResponseAction.Status status : ResponseAction.Status.values()) {
+            revocations(status);
+        }
+    }
+
+    /** The Kafka client meters of one consumer (fetch rates, lag); close the result with the client. */
+    public AutoCloseable bindClient(Consumer<?, ?> consumer) {
+        var clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(registry);
+        return clientMetrics;
     }
 
     /** Registers a sink's meters at zero, so a dashboard or rule sees the sink before its first alert. */
     public void sinkConfigured(String sink) {
         deliveries(sink, "delivered");
+        deliveries(sink, "retry");
+        deliveries(sink, "parked");
         latency(sink);
+        parkedCounter(sink, ParkReason.REJECTED);
+        parkedCounter(sink, ParkReason.GAVE_UP);
     }
 
     /** The sink took the alert; latency runs from when PATrol produced the finding. */
@@ -68,16 +85,24 @@ public final class AlertsMetrics {
         if (reason != ParkReason.BAD_RECORD) {
             deliveries(sink, "parked").increment();
         }
-        Counter.builder(PARKED).description("Alerts and unreadable findings records sent to the dead-letter topic")
-                .tag("sink", sink).tag("reason", reason.tag()).register(registry).increment();
+        parkedCounter(sink, reason).increment();
+    }
+
+    private Counter parkedCounter(String sink, ParkReason reason) {
+        return Counter.builder(PARKED).description("Alerts and unreadable findings records sent to the dead-letter topic")
+                .tag("sink", sink).tag("reason", reason.tag()).register(registry);
     }
 
     /** What a revocation playbook step ended with (proposed, approved, revoked, failed, ...). */
     public void responseAction(ResponseAction action) {
         if (action.kind() == ResponseAction.Kind.REVOKE_TOKEN) {
-            Counter.builder(REVOCATIONS).description("Token revocation actions by status, as the playbook recorded them")
-                    .tag("status", action.status().name()).register(registry).increment();
+            revocations(action.status()).increment();
         }
+    }
+
+    private Counter revocations(ResponseAction.Status status) {
+        return Counter.builder(REVOCATIONS).description("Token revocation actions by status, as the playbook recorded them")
+                .tag("status", status.name()).register(registry);
     }
 
     private Counter deliveries(String sink, String outcome) {

@@ -1,6 +1,8 @@
 package dev.patrol.ingest.kafka;
 
 import dev.patrol.model.topic.Topic;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -80,8 +82,19 @@ public final class TransactionalPublisher implements AutoCloseable {
         }
     }
 
+    /** The producer's Kafka client meters (send rates, errors, transaction times); closed with the publisher. */
+    public void bindMetrics(MeterRegistry registry) {
+        clientMetrics = new KafkaClientMetrics(producer);
+        clientMetrics.bindTo(registry);
+    }
+
+    private KafkaClientMetrics clientMetrics;
+
     @Override
     public void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,6 +28,10 @@ public final class IngestMetrics {
     public static final String ADO_RESPONSES = "patrol.ado.responses";
     public static final String RATE_LIMIT_REMAINING = "patrol.ado.ratelimit.remaining";
     public static final String RATE_LIMIT_LIMIT = "patrol.ado.ratelimit.limit";
+
+    /** Why a poll failed: the ADO credential was refused, ADO kept failing, or Kafka did. */
+    public static final List<String> POLL_FAILURE_REASONS = List.of("credential", "ado", "kafka");
+    private static final List<String> POLL_OUTCOMES = List.of("stored", "duplicate", "deadletter");
 
     private final MeterRegistry registry;
     private final String organization;
@@ -67,6 +72,10 @@ public final class IngestMetrics {
         Gauge.builder(INVENTORY_FAILED_USERS, failedUsers, AtomicLong::get)
                 .description("Users whose tokens the last inventory scan could not list (incomplete coverage)")
                 .tag("org", organization).register(registry);
+        // Counters exist at zero from the start, so rate() and the dashboards show 0 rather than "no data" until the
+        // first failure or dead letter, and an alert rule sees the series before the event it waits for.
+        POLL_OUTCOMES.forEach(outcome -> entries("poll", outcome));
+        POLL_FAILURE_REASONS.forEach(this::pollFailures);
     }
 
     /** One poll's outcome: entries stored, skipped as duplicates, sent to the dead-letter topic. */
@@ -115,8 +124,12 @@ public final class IngestMetrics {
     }
 
     public void pollFailed(String reason) {
-        Counter.builder(POLL_FAILURES).description("Audit polls that failed and will be retried")
-                .tag("org", organization).tag("reason", reason).register(registry).increment();
+        pollFailures(reason).increment();
+    }
+
+    private Counter pollFailures(String reason) {
+        return Counter.builder(POLL_FAILURES).description("Audit polls that failed and will be retried")
+                .tag("org", organization).tag("reason", reason).register(registry);
     }
 
     public void scanned(Duration took, int tokens, int failed) {
@@ -127,9 +140,12 @@ public final class IngestMetrics {
 
     private void count(String source, String outcome, int amount) {
         if (amount > 0) {
-            Counter.builder(AUDIT_ENTRIES).description("Audit entries handled by ingest")
-                    .tag("org", organization).tag("source", source).tag("outcome", outcome)
-                    .register(registry).increment(amount);
+            entries(source, outcome).increment(amount);
         }
+    }
+
+    private Counter entries(String source, String outcome) {
+        return Counter.builder(AUDIT_ENTRIES).description("Audit entries handled by ingest")
+                .tag("org", organization).tag("source", source).tag("outcome", outcome).register(registry);
     }
 }
