@@ -147,7 +147,9 @@ public final class DetectionTopology {
                     Produced.with(Topics.FINDINGS.keySerde(), Topics.FINDINGS.valueSerde()).withName("findings-sink"));
         }
         for (int i = 0; i < deadLetters.size(); i++) {
-            deadLetters.get(i).to(prefix + Topics.DEAD_LETTERS.name(),
+            FindingObserver observer = settings.observer();
+            deadLetters.get(i).peek((id, letter) -> observer.onDeadLetter(letter), Named.as("deadletter-observe-" + i))
+                    .to(prefix + Topics.DEAD_LETTERS.name(),
                     Produced.with(Topics.DEAD_LETTERS.keySerde(), Topics.DEAD_LETTERS.valueSerde())
                             .withName("deadletter-sink-" + i));
         }

@@ -75,7 +75,11 @@ public final class StreamsService implements AutoCloseable {
                 throw new IllegalStateException("source topics " + sources + " do not exist after 5 minutes; start ingest first");
             }
         }
-        streams = new KafkaStreams(topology, properties(config));
+        Properties props = properties(config);
+        props.put(DeadLetterExceptionHandler.METER_REGISTRY_CONFIG, registry);
+        metrics.registerDeadLetters(List.of(prefix + Topics.AUDIT.name(), prefix + Topics.TOKENS.name(),
+                prefix + Topics.USERS.name()));
+        streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(this::onUncaughtException);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

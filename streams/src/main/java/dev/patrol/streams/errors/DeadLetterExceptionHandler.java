@@ -2,6 +2,8 @@ package dev.patrol.streams.errors;
 
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.topic.Topics;
+import dev.patrol.streams.metrics.StreamsMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,15 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
 
     /** Streams config key naming the dead-letter topic (with any prefix). */
     public static final String TOPIC_CONFIG = "patrol.deadletter.topic";
+    /**
+     * Streams config key holding the {@link MeterRegistry} (the object itself) that counts dead letters: Kafka Streams
+     * creates this handler, so the registry reaches it through the configuration.
+     */
+    public static final String METER_REGISTRY_CONFIG = "patrol.deadletter.meterRegistry";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
     private String topic = Topics.DEAD_LETTERS.name();
+    private MeterRegistry registry;
 
     /** The Streams properties that route failed records to {@code deadLetterTopic}; tests use the same ones. */
     @SuppressWarnings("deprecation") // the global-handler switch is deprecated only because 5.0 makes it the default
@@ -45,6 +53,15 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         if (configured != null) {
             topic = configured.toString();
         }
+        if (configs.get(METER_REGISTRY_CONFIG) instanceof MeterRegistry meters) {
+            registry = meters;
+        }
+    }
+
+    private void count(ErrorHandlerContext context, String stage) {
+        if (registry != null) {
+            StreamsMetrics.deadLetters(registry, context.topic(), stage).increment();
+        }
     }
 
     @Override
@@ -52,6 +69,7 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
                                                                 ConsumerRecord<byte[], byte[]> record, Exception exception) {
         LOG.warn("record sent to dead-letter topic: cannot deserialize topic={} partition={} offset={} error={}",
                 context.topic(), context.partition(), context.offset(), exception.getClass().getSimpleName());
+        count(context, "deserialize");
         return DeserializationExceptionHandler.Response.resume(List.of(
                 deadLetter(context, "streams-deserialize", exception, record.value())));
     }
@@ -62,6 +80,7 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         LOG.warn("record sent to dead-letter topic: processing failed topic={} partition={} offset={} processor={} error={}",
                 context.topic(), context.partition(), context.offset(), context.processorNodeId(),
                 exception.getClass().getSimpleName());
+        count(context, "process");
         return ProcessingExceptionHandler.Response.resume(List.of(
                 deadLetter(context, "streams-" + context.processorNodeId(), exception, context.sourceRawValue())));
     }

@@ -1,5 +1,6 @@
 package dev.patrol.streams.metrics;
 
+import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.Finding;
 import dev.patrol.streams.detection.FindingObserver;
 import io.micrometer.core.instrument.Counter;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -19,6 +21,13 @@ public final class StreamsMetrics implements FindingObserver {
     public static final String DETECTION_DELAY = "patrol.detection.delay";
     public static final String GEOIP_LOOKUPS = "patrol.geoip.lookups";
     public static final String GEOIP_CACHE_HITS = "patrol.geoip.cache.hits";
+    public static final String DEAD_LETTERS = "patrol.streams.deadletters";
+
+    /**
+     * Why the detection engine dead-lettered a record: it could not be read ({@code deserialize}), a processor threw
+     * ({@code process}), or the topology itself judged it unusable ({@code invalid}, e.g. an address that is no IP).
+     */
+    public static final List<String> DEAD_LETTER_STAGES = List.of("deserialize", "process", "invalid");
 
     private final MeterRegistry registry;
 
@@ -47,6 +56,25 @@ public final class StreamsMetrics implements FindingObserver {
                     .register(registry)
                     .record(delay);
         }
+    }
+
+    @Override
+    public void onDeadLetter(DeadLetter letter) {
+        deadLetters(registry, letter.sourceTopic(), "invalid").increment();
+    }
+
+    /** Registers the dead-letter counters of the source topics at zero: dashboards show 0, not "no data". */
+    public void registerDeadLetters(List<String> sourceTopics) {
+        for (String topic : sourceTopics) {
+            DEAD_LETTER_STAGES.forEach(stage -> deadLetters(registry, topic, stage));
+        }
+    }
+
+    /** The dead-letter counter of one source topic and stage; the exception handler counts through it too. */
+    public static Counter deadLetters(MeterRegistry registry, String sourceTopic, String stage) {
+        return Counter.builder(DEAD_LETTERS)
+                .description("Records the detection engine sent to the dead-letter topic, by source topic and stage")
+                .tag("topic", sourceTopic == null ? "unknown" : sourceTopic).tag("stage", stage).register(registry);
     }
 
     /** GeoIP counters read from the adapter. */

@@ -41,6 +41,8 @@ final class DetectionHarness implements AutoCloseable {
     final TestOutputTopic<String, Finding> findings;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final java.nio.file.Path stateDir;
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     DetectionHarness(TestNetwork network) {
         this(network, RuleBook.load(Optional.empty()));
@@ -48,7 +50,7 @@ final class DetectionHarness implements AutoCloseable {
 
     DetectionHarness(TestNetwork network, RuleBook rules) {
         var topology = DetectionTopology.build(new DetectionTopology.Settings(network, rules, "",
-                Clock.fixed(DETECTED, ZoneOffset.UTC)));
+                Clock.fixed(DETECTED, ZoneOffset.UTC), new dev.patrol.streams.metrics.StreamsMetrics(meters)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detection-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
@@ -60,6 +62,7 @@ final class DetectionHarness implements AutoCloseable {
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(DeadLetterExceptionHandler.properties(Topics.DEAD_LETTERS.name()));
+        props.put(DeadLetterExceptionHandler.METER_REGISTRY_CONFIG, meters);
         driver = new TopologyTestDriver(topology, props);
         audit = driver.createInputTopic(Topics.AUDIT.name(), Topics.AUDIT.keySerde().serializer(),
                 Topics.AUDIT.valueSerde().serializer());

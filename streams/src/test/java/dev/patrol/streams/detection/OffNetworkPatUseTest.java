@@ -10,6 +10,7 @@ import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.NetworkClass;
 import dev.patrol.model.event.Severity;
 import dev.patrol.model.topic.Topics;
+import dev.patrol.streams.metrics.StreamsMetrics;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -190,6 +191,8 @@ class OffNetworkPatUseTest {
             assertThat(d.sourceTopic()).isEqualTo(Topics.AUDIT.name());
             assertThat(d.reason()).isEqualTo("ipAddress is not an IP literal");
         });
+        assertThat(harness.meters.get(StreamsMetrics.DEAD_LETTERS)
+                .tags("topic", Topics.AUDIT.name(), "stage", "invalid").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -205,6 +208,8 @@ class OffNetworkPatUseTest {
             assertThat(new String(d.payload())).isEqualTo("{not json");
             assertThat(d.reason()).doesNotContain("{not json");
         });
+        assertThat(harness.meters.get(StreamsMetrics.DEAD_LETTERS)
+                .tags("topic", Topics.AUDIT.name(), "stage", "deserialize").counter().count()).isEqualTo(1);
         assertThat(harness.findingsOf(RULE)).hasSize(1);
     }
 
