@@ -60,12 +60,28 @@ class DemoCommandIT {
 
             new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
 
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("demo exits after SIGINT").isTrue();
+            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            assertThat(exited).as("demo exits after SIGINT; its threads:\n%s\nstderr:\n%s",
+                    exited ? "" : threadDump(process), String.join("\n", stderr)).isTrue();
             assertThat(process.exitValue()).as("exit code; stderr:\n%s", String.join("\n", stderr)).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> stderr.stream().anyMatch(l -> l.contains("stopped after")));
             assertThat(stderr).noneMatch(l -> l.contains("Exception"));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    /** The JDK's jstack of a process that would not stop, so a failure says where it hangs. */
+    private static String threadDump(Process process) {
+        try {
+            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+            Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
+                    .start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
