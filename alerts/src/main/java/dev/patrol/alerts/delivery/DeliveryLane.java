@@ -65,6 +65,7 @@ public final class DeliveryLane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLane.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     /** A retry is logged on its first failure and then every this many, not on each attempt. */
     private static final int LOG_EVERY = 10;
 
@@ -370,10 +371,14 @@ public final class DeliveryLane implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(pendingCommits);
+            // Bounded: the default (default.api.timeout.ms, 60 s) would hold a shutdown that long.
+            consumer.commitSync(pendingCommits, COMMIT_TIMEOUT);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // The partitions moved; whoever has them now resumes from the last commit (a repeat, not a loss).
             LOG.warn("commit refused after a rebalance sink={} error={}", sink.name(), e.getClass().getSimpleName());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // The next commit carries a later offset; if none comes, a restart repeats these alerts (same dedup key).
+            LOG.warn("commit timed out sink={} timeout={}", sink.name(), COMMIT_TIMEOUT);
         }
         pendingCommits.clear();
     }
