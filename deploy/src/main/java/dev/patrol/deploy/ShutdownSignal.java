@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns Ctrl-C (SIGINT) and SIGTERM into an orderly stop: the first signal releases {@link #await}, so the command
@@ -21,7 +22,7 @@ final class ShutdownSignal {
         ShutdownSignal signal = new ShutdownSignal();
         for (String name : new String[] {"INT", "TERM"}) {
             try {
-                Signal.handle(new Signal(name), s -> {
+                SignalHandler previous = Signal.handle(new Signal(name), s -> {
                     if (signal.requested.getCount() == 0) {
                         err.println("patrol: second " + s.getName() + ", stopping now");
                         Runtime.getRuntime().halt(130);
@@ -29,6 +30,12 @@ final class ShutdownSignal {
                     err.println("patrol: stopping (press Ctrl-C again to force)");
                     signal.requested.countDown();
                 });
+                if (previous == SignalHandler.SIG_IGN && name.equals("INT")) {
+                    // Started with SIGINT ignored (nohup, `cmd &` from a script): the JVM keeps it ignored, so say how
+                    // to stop instead of leaving Ctrl-C to do nothing.
+                    err.println("patrol: Ctrl-C (SIGINT) is ignored in this environment; stop with `kill "
+                            + ProcessHandle.current().pid() + "` (SIGTERM)");
+                }
             } catch (IllegalArgumentException e) {
                 // The platform lacks this signal; the other one, or the JVM default, still stops us.
             }
