@@ -2,6 +2,7 @@ package dev.patrol.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patrol.testkit.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,7 @@ class AuditLogEndpointTest {
     @Test
     void shouldServeEntryOnlyOnceClockReachesItsTimestampWhenAppendedInTheFuture() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = CONFIG.withAuditEntries(0).withClock(clock);
         try (AdoSimulator lateLog = AdoSimulator.start(config)) {
             AdoTestClient lateClient = AdoTestClient.of(lateLog, config);

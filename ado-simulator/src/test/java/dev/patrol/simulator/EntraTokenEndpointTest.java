@@ -1,6 +1,7 @@
 package dev.patrol.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patrol.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class EntraTokenEndpointTest {
     private static final String SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default";
     private static final String AUDIT_LOG = "_apis/audit/auditlog?" + AUDIT_VERSION;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private AdoSimulator simulator;
     private AdoTestClient client;
 

@@ -2,6 +2,7 @@ package dev.patrol.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patrol.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +25,7 @@ class LateAuditEntriesTest {
     @Test
     void shouldHideEntryUntilVisibleFromAndThenServeItByItsEarlierTimestamp() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = SimulatorConfig.defaults().withAuditEntries(0).withClock(clock);
         try (AdoSimulator simulator = AdoSimulator.start(config)) {
             AdoTestClient client = AdoTestClient.of(simulator, config);

@@ -1,5 +1,6 @@
 package dev.patrol.simulator;
 
+import dev.patrol.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,7 +23,7 @@ class RateLimitTest {
     @Test
     void shouldReportTheDefaultBudgetOnEveryAuthenticatedAnswerWhenNothingIsEnforced() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = SimulatorConfig.defaults().withAuditEntries(20).withClock(clock);
         try (AdoSimulator simulator = AdoSimulator.start(config)) {
             AdoTestClient client = AdoTestClient.of(simulator, config);
@@ -46,7 +47,7 @@ class RateLimitTest {
     @Test
     void shouldCountDownRemainingAndStartAFreshWindowWhenTheClockPassesReset() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = SimulatorConfig.defaults().withAuditEntries(20).withClock(clock)
                 .withRateLimit(new RateLimit(3, Duration.ofMinutes(1), 1, false, 0, Duration.ZERO));
         try (AdoSimulator simulator = AdoSimulator.start(config)) {
@@ -70,7 +71,7 @@ class RateLimitTest {
     @Test
     void shouldDelayThenBlockUntilResetWhenAnEnforcedBudgetIsSpent() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = SimulatorConfig.defaults().withAuditEntries(20).withClock(clock)
                 .withRateLimit(RateLimit.enforced(2, Duration.ofMinutes(1), 1, Duration.ofMillis(50)));
         try (AdoSimulator simulator = AdoSimulator.start(config)) {
@@ -100,7 +101,7 @@ class RateLimitTest {
     @Test
     void shouldNotCountRequestsWhenTheyAreNotAuthenticated() {
         // given
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         SimulatorConfig config = SimulatorConfig.defaults().withAuditEntries(20).withClock(clock)
                 .withRateLimit(RateLimit.enforced(1, Duration.ofMinutes(1), 0, Duration.ZERO));
         try (AdoSimulator simulator = AdoSimulator.start(config)) {

@@ -8,6 +8,7 @@ import dev.patrol.model.event.ResponseAction;
 import dev.patrol.model.event.ResponseAction.Status;
 import dev.patrol.model.event.Severity;
 import dev.patrol.testkit.KafkaExtension;
+import dev.patrol.testkit.ManualClock;
 import dev.patrol.testkit.TestKafka;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -108,7 +109,7 @@ class ApprovalFlowIT {
     void shouldRefuseTamperedAndExpiredLinksAndDecideNothing(TestKafka kafka) throws Exception {
         try (var world = new PlaybookHarness(kafka, dir, APPROVAL_POLICY)) {
             String token = world.addToken(0, "vso.code");
-            TestClock clock = new TestClock(Instant.now());
+            ManualClock clock = new ManualClock(Instant.now());
             try (var service = world.start(clock)) {
                 URI link = service.onFinding(anonymized(world, token)).approvalUrl().orElseThrow();
                 String url = link.toString();

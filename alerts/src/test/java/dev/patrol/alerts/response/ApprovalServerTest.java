@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patrol.model.Secret;
 import dev.patrol.model.event.ResponseAction;
+import dev.patrol.testkit.ManualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,7 @@ class ApprovalServerTest {
     private static final String TOKEN = "4ab5764f-4193-4f1d-b995-64144880b7d7";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-05-01T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-05-01T10:00:00Z"));
     private final LinkSigner signer = new LinkSigner(Secret.of(Fixtures.LINK_KEY));
     private final FakeDesk desk = new FakeDesk();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();

@@ -13,6 +13,7 @@ import dev.patrol.model.event.Severity;
 import dev.patrol.model.json.Json;
 import dev.patrol.testkit.HttpReceiver;
 import dev.patrol.testkit.KafkaExtension;
+import dev.patrol.testkit.ManualClock;
 import dev.patrol.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,7 +174,7 @@ class RevocationPlaybookIT {
         try (var world = new PlaybookHarness(kafka, dir, LIVE_POLICY.replace("capPerHour: 100", "capPerHour: 2"))) {
             String[] tokens = {world.addToken(0, "vso.code"), world.addToken(1, "vso.code"), world.addToken(2, "vso.code"),
                     world.addToken(3, "vso.code")};
-            TestClock clock = new TestClock(Instant.now());
+            ManualClock clock = new ManualClock(Instant.now());
             try (var service = world.start(clock)) {
                 service.onFinding(leakedUse(tokens[0], world.ownerOf(tokens[0]), "w1"));
                 service.onFinding(leakedUse(tokens[1], world.ownerOf(tokens[1]), "w1"));

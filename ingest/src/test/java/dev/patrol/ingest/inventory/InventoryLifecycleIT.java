@@ -24,6 +24,7 @@ import dev.patrol.simulator.SimUser;
 import dev.patrol.simulator.SimulatorConfig;
 import dev.patrol.testkit.CommittedRecords;
 import dev.patrol.testkit.KafkaExtension;
+import dev.patrol.testkit.ManualClock;
 import dev.patrol.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,14 +68,14 @@ class InventoryLifecycleIT {
     /** The inventory classes as IngestService wires them, scanning when the test says so, on a clock it moves. */
     private static final class Inventory implements AutoCloseable {
         final AdoSimulator simulator;
-        final TestClock clock;
+        final ManualClock clock;
         final InventoryScanner scanner;
         final InventoryPublisher publisher;
         final TransactionalPublisher kafkaPublisher;
 
         Inventory(AdoSimulator simulator, TestKafka kafka, String prefix, Instant start) {
             this.simulator = simulator;
-            this.clock = new TestClock(start);
+            this.clock = new ManualClock(start);
             String org = simulator.org().organization();
             TopicCreator.ensure(kafka.admin(), Topics.ownedBy(Owner.INGEST), prefix);
             var endpoints = new AdoEndpoints(simulator.baseUrl(), simulator.baseUrl(), org);

@@ -1,4 +1,4 @@
-package dev.patrol.simulator;
+package dev.patrol.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand, so "later" needs no sleeping. */
-final class MutableClock extends Clock {
+/** A clock a test moves by hand, so "two hours later" (link expiry, grace periods, late entries) needs no waiting. */
+public final class ManualClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
