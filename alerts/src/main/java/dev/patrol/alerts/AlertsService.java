@@ -75,6 +75,7 @@ public final class AlertsService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertsService.class);
     private static final Duration MARK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration ADMIN_CLOSE = Duration.ofSeconds(5);
 
     private final PatrolConfig config;
     private final AlertsSettings settings;
@@ -327,18 +328,30 @@ public final class AlertsService implements AutoCloseable {
         lanes.forEach(DeliveryLane::stop);
         lanes.forEach(DeliveryLane::close);
         response.ifPresent(ResponseService::close);
-        if (marker != null) {
-            marker.shutdownNow();
-        }
-        if (offsets != null) {
-            offsets.advanceMain();
+        // The final move of the mark runs here even when the stopping thread was interrupted (Ctrl-C paths do):
+        // the flag is set aside for the few admin calls and put back afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (marker != null) {
+                marker.shutdownNow();
+                marker.awaitTermination(ADMIN_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (offsets != null) {
+                offsets.advanceMain();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         sinks.forEach(AlertSink::close);
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
         if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
+            admin.close(ADMIN_CLOSE);
         }
         stopped.countDown();
         LOG.info("alerts stopped");

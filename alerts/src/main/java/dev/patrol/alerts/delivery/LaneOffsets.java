@@ -91,6 +91,10 @@ public final class LaneOffsets {
                 alter(mainGroup, forward);
             }
             warned = false;
+        } catch (StoppedWhileWaiting e) {
+            // The service is stopping and interrupted this round: the lanes' own commits are what counts, and the
+            // next start moves the mark. Not worth a warning on every clean shutdown.
+            LOG.debug("alerts consumer group not moved forward: stopping");
         } catch (RuntimeException e) {
             // The mark is bookkeeping: delivery goes on without it, and the next round tries again.
             if (!warned) {
@@ -126,7 +130,14 @@ public final class LaneOffsets {
             throw new IllegalStateException("Kafka did not answer within " + ADMIN_TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new StoppedWhileWaiting();
+        }
+    }
+
+    /** The waiting thread was interrupted, which here means the service is stopping. */
+    private static final class StoppedWhileWaiting extends RuntimeException {
+        StoppedWhileWaiting() {
+            super("interrupted", null, false, false);
         }
     }
 }
