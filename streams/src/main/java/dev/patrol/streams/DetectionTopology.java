@@ -1,5 +1,6 @@
 package dev.patrol.streams;
 
+import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.Finding;
@@ -123,7 +124,11 @@ public final class DetectionTopology {
                         Named.as("audit-invalid-address"))
                 .processValues(new ToDeadLetter<EnrichedAuditEvent>("audit-enrich", "ipAddress is not an IP literal"),
                         Named.as("audit-invalid-address-dead-letter")));
-        var inputs = new DetectionInputs(builder, audit, tokenUses, tokens, rules, settings.clock(), deadLetters::add);
+        KStream<String, AuditCheckpoint> checkpoints = builder.stream(prefix + Topics.INGEST_CHECKPOINTS.name(),
+                Consumed.with(Topics.INGEST_CHECKPOINTS.keySerde(), Topics.INGEST_CHECKPOINTS.valueSerde())
+                        .withName("checkpoints-source"));
+        var inputs = new DetectionInputs(builder, audit, tokenUses, tokens, rules, settings.clock(), deadLetters::add,
+                checkpoints);
 
         KStream<String, Finding> findings = null;
         for (Detection detection : detections) {

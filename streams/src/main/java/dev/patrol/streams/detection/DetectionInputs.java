@@ -1,5 +1,6 @@
 package dev.patrol.streams.detection;
 
+import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.PersonalAccessToken;
@@ -20,8 +21,10 @@ import org.apache.kafka.streams.kstream.KTable;
  * @param rules       every rule's settings (a detection may read another's list, e.g. sensitive operations)
  * @param clock       stamps {@code detectedAt}; fixed in tests so output can be asserted exactly
  * @param deadLetters where a detection sends records it cannot evaluate
+ * @param checkpoints the audit poller's checkpoints, keyed by organization (one partition): pipeline health
  */
 public record DetectionInputs(StreamsBuilder builder, KStream<String, EnrichedAuditEvent> audit,
                               KStream<String, TokenUse> tokenUses, KTable<String, PersonalAccessToken> tokens,
-                              RuleBook rules, Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters) {
+                              RuleBook rules, Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters,
+                              KStream<String, AuditCheckpoint> checkpoints) {
 }

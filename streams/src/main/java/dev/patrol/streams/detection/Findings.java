@@ -28,6 +28,30 @@ public final class Findings {
                 detectedAt, List.of(event.id()));
     }
 
+    /**
+     * A finding that rests on no audit entry: inventory hygiene or pipeline health.
+     *
+     * @param eventTime when the fact it reports became true (the scan that saw it, the last checkpoint)
+     */
+    public static Finding about(RuleSettings rule, Severity severity, String organization, FindingSubject subject,
+                                String subjectKey, String windowKey, String summary, Evidence evidence,
+                                Instant eventTime, Instant detectedAt) {
+        return new Finding(Finding.stableId(rule.id(), subjectKey, windowKey), rule.id(), rule.title(), severity,
+                rule.mitreAttack(), organization, subject, summary, evidence.toMap(), eventTime, detectedAt, List.of());
+    }
+
+    /** The subject of a finding about one audit event's actor and address (no token involved). */
+    public static FindingSubject actor(dev.patrol.model.event.EnrichedAuditEvent enriched) {
+        var event = enriched.event();
+        return new FindingSubject(event.mechanism().authorizationId().orElse(null), event.actor().userPrincipalName(),
+                event.actor().userId(), enriched.network().ip());
+    }
+
+    /** One severity step down, floored at INFO. */
+    public static Severity lower(Severity severity) {
+        return severity == Severity.INFO ? severity : Severity.values()[severity.ordinal() - 1];
+    }
+
     /** The subject of a token-use finding. */
     public static FindingSubject subject(TokenUse use) {
         var event = use.event();

@@ -38,6 +38,7 @@ final class DetectionHarness implements AutoCloseable {
     final TestInputTopic<String, ReceivedAuditEntry> audit;
     final TestInputTopic<String, PersonalAccessToken> tokens;
     final TestInputTopic<String, dev.patrol.model.event.OrgUser> users;
+    final TestInputTopic<String, dev.patrol.model.event.AuditCheckpoint> checkpoints;
     final TestOutputTopic<String, Finding> findings;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final java.nio.file.Path stateDir;
@@ -70,6 +71,8 @@ final class DetectionHarness implements AutoCloseable {
                 Topics.TOKENS.valueSerde().serializer());
         users = driver.createInputTopic(Topics.USERS.name(), Topics.USERS.keySerde().serializer(),
                 Topics.USERS.valueSerde().serializer());
+        checkpoints = driver.createInputTopic(Topics.INGEST_CHECKPOINTS.name(),
+                Topics.INGEST_CHECKPOINTS.keySerde().serializer(), Topics.INGEST_CHECKPOINTS.valueSerde().serializer());
         findings = driver.createOutputTopic(Topics.FINDINGS.name(), Topics.FINDINGS.keySerde().deserializer(),
                 Topics.FINDINGS.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
@@ -88,6 +91,16 @@ final class DetectionHarness implements AutoCloseable {
                 null, deletedInEntra, null, null, Map.of());
         users.pipeInput(dev.patrol.model.event.OrgUser.key("contoso", user.descriptor()),
                 new dev.patrol.model.event.OrgUser("contoso", user, observedAt), observedAt);
+        return this;
+    }
+
+    /** The audit poller of {@code contoso} read up to {@code windowEnd}; {@code recent} are entry times in the overlap. */
+    DetectionHarness checkpoint(Instant windowEnd, Instant... recent) {
+        var ids = new java.util.HashMap<String, Instant>();
+        for (int i = 0; i < recent.length; i++) {
+            ids.put("entry-" + recent[i].toEpochMilli() + "-" + i, recent[i]);
+        }
+        checkpoints.pipeInput("contoso", new dev.patrol.model.event.AuditCheckpoint("contoso", windowEnd, ids), windowEnd);
         return this;
     }
 

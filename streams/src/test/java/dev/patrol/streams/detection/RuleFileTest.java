@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -152,8 +153,37 @@ class RuleFileTest {
     private static void useAll(DetectionHarness harness, String name, JsonNode spec) {
         if (spec.isArray()) {
             for (int i = 0; i < spec.size(); i++) {
-                harness.use(entry(name + "-" + i, spec.get(i)));
+                feed(harness, name + "-" + i, spec.get(i));
             }
+        } else {
+            feed(harness, name, spec);
+        }
+    }
+
+    /** An audit entry, or with {@code checkpoint:} a poller checkpoint, or with {@code token:} an inventory record. */
+    private static void feed(DetectionHarness harness, String name, JsonNode spec) {
+        if (spec.has("checkpoint")) {
+            JsonNode checkpoint = spec.get("checkpoint");
+            Instant windowEnd = DetectionHarness.DETECTED.plus(Duration.ofMinutes(checkpoint.path("endMinutes").asLong()));
+            var recent = new java.util.ArrayList<Instant>();
+            checkpoint.path("entryMinutes").forEach(m -> recent.add(DetectionHarness.DETECTED.plus(Duration.ofMinutes(m.asLong()))));
+            harness.checkpoint(windowEnd, recent.toArray(Instant[]::new));
+        } else if (spec.has("token")) {
+            JsonNode token = spec.get("token");
+            Instant validFrom = DetectionHarness.DETECTED.minus(Duration.ofDays(token.path("ageDays").asLong(30)));
+            Instant validTo = DetectionHarness.DETECTED.plus(Duration.ofDays(token.path("daysLeft").asLong(60)));
+            var pat = pat(token.get("id").asText(), token.path("name").asText("fixture"), token.path("scope").asText("vso.code"),
+                    token.path("owner").asText("jane@contoso.example"), token.path("valid").asBoolean(true), validFrom,
+                    validTo, DetectionHarness.DETECTED.minus(Duration.ofHours(1)));
+            if (token.path("global").asBoolean(false)) {
+                var s = pat.token();
+                pat = new dev.patrol.model.event.PersonalAccessToken(pat.organization(), pat.owner(),
+                        new dev.patrol.model.ado.SessionToken(s.authorizationId(), s.accessId(), s.clientId(),
+                                s.hostAuthorizationId(), s.userId(), s.displayName(), s.scope(), null, s.validFrom(),
+                                s.validTo(), s.isValid(), s.isPublic(), s.publicData(), s.source(), s.claims(), Map.of()),
+                        pat.observedAt());
+            }
+            harness.token(pat);
         } else {
             harness.use(entry(name, spec));
         }
