@@ -7,6 +7,7 @@ import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.NetworkClass;
 import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.PersonalAccessToken;
+import dev.patrol.model.event.TokenLifecycleEvent;
 import dev.patrol.model.json.JsonSerde;
 import dev.patrol.model.topic.Topics;
 import dev.patrol.streams.detection.AddressEnricher;
@@ -15,6 +16,7 @@ import dev.patrol.streams.detection.DetectionInputs;
 import dev.patrol.streams.detection.Detections;
 import dev.patrol.streams.detection.FindingObserver;
 import dev.patrol.streams.detection.Suppressor;
+import dev.patrol.streams.detection.TokenHygiene;
 import dev.patrol.streams.detection.TokenUse;
 import dev.patrol.streams.errors.ToDeadLetter;
 import dev.patrol.streams.normalise.AuditNormaliser;
@@ -100,7 +102,7 @@ public final class DetectionTopology {
 
         GlobalKTable<String, OrgUser> users = builder.globalTable(prefix + Topics.USERS.name(),
                 Consumed.with(Topics.USERS.keySerde(), Topics.USERS.valueSerde()).withName("users-source"),
-                Materialized.<String, OrgUser, KeyValueStore<Bytes, byte[]>>as("users-global-store")
+                Materialized.<String, OrgUser, KeyValueStore<Bytes, byte[]>>as(TokenHygiene.USERS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(OrgUser.class)));
 
         KStream<String, TokenUse> tokenUses = audit
@@ -127,8 +129,11 @@ public final class DetectionTopology {
         KStream<String, AuditCheckpoint> checkpoints = builder.stream(prefix + Topics.INGEST_CHECKPOINTS.name(),
                 Consumed.with(Topics.INGEST_CHECKPOINTS.keySerde(), Topics.INGEST_CHECKPOINTS.valueSerde())
                         .withName("checkpoints-source"));
+        KStream<String, TokenLifecycleEvent> lifecycle = builder.stream(prefix + Topics.TOKEN_LIFECYCLE.name(),
+                Consumed.with(Topics.TOKEN_LIFECYCLE.keySerde(), Topics.TOKEN_LIFECYCLE.valueSerde())
+                        .withName("lifecycle-source"));
         var inputs = new DetectionInputs(builder, audit, tokenUses, tokens, rules, settings.clock(), deadLetters::add,
-                checkpoints);
+                checkpoints, lifecycle);
 
         KStream<String, Finding> findings = null;
         for (Detection detection : detections) {

@@ -4,6 +4,7 @@ import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.DeadLetter;
 import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.PersonalAccessToken;
+import dev.patrol.model.event.TokenLifecycleEvent;
 import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -22,9 +23,11 @@ import org.apache.kafka.streams.kstream.KTable;
  * @param clock       stamps {@code detectedAt}; fixed in tests so output can be asserted exactly
  * @param deadLetters where a detection sends records it cannot evaluate
  * @param checkpoints the audit poller's checkpoints, keyed by organization (one partition): pipeline health
+ * @param lifecycle   inventory changes found by ingest's scan diff, keyed by authorizationId
  */
 public record DetectionInputs(StreamsBuilder builder, KStream<String, EnrichedAuditEvent> audit,
                               KStream<String, TokenUse> tokenUses, KTable<String, PersonalAccessToken> tokens,
                               RuleBook rules, Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters,
-                              KStream<String, AuditCheckpoint> checkpoints) {
+                              KStream<String, AuditCheckpoint> checkpoints,
+                              KStream<String, TokenLifecycleEvent> lifecycle) {
 }

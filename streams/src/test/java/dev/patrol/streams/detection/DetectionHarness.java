@@ -39,6 +39,7 @@ final class DetectionHarness implements AutoCloseable {
     final TestInputTopic<String, PersonalAccessToken> tokens;
     final TestInputTopic<String, dev.patrol.model.event.OrgUser> users;
     final TestInputTopic<String, dev.patrol.model.event.AuditCheckpoint> checkpoints;
+    final TestInputTopic<String, dev.patrol.model.event.TokenLifecycleEvent> lifecycle;
     final TestOutputTopic<String, Finding> findings;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final java.nio.file.Path stateDir;
@@ -73,6 +74,8 @@ final class DetectionHarness implements AutoCloseable {
                 Topics.USERS.valueSerde().serializer());
         checkpoints = driver.createInputTopic(Topics.INGEST_CHECKPOINTS.name(),
                 Topics.INGEST_CHECKPOINTS.keySerde().serializer(), Topics.INGEST_CHECKPOINTS.valueSerde().serializer());
+        lifecycle = driver.createInputTopic(Topics.TOKEN_LIFECYCLE.name(),
+                Topics.TOKEN_LIFECYCLE.keySerde().serializer(), Topics.TOKEN_LIFECYCLE.valueSerde().serializer());
         findings = driver.createOutputTopic(Topics.FINDINGS.name(), Topics.FINDINGS.keySerde().deserializer(),
                 Topics.FINDINGS.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
