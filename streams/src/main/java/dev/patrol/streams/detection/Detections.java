@@ -21,6 +21,7 @@ public final class Detections {
                 new GhostTokenUse(),
                 new PostRevocationUse(),
                 new LeakedTokenUse(),
-                new SharedSourceAcrossOwners());
+                new SharedSourceAcrossOwners(),
+                new TokenHygiene());
     }
 }
