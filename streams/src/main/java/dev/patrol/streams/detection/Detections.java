@@ -22,6 +22,7 @@ public final class Detections {
                 new PostRevocationUse(),
                 new LeakedTokenUse(),
                 new SharedSourceAcrossOwners(),
-                new TokenHygiene());
+                new TokenHygiene(),
+                new RiskyTokenCreation());
     }
 }

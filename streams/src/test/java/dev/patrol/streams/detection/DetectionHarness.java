@@ -155,6 +155,7 @@ final class DetectionHarness implements AutoCloseable {
         String userId = "user-jane";
         Instant at = T0;
         com.fasterxml.jackson.databind.JsonNode data;
+        String details = "details";
 
         Entry(String id) {
             this.id = id;
@@ -196,6 +197,11 @@ final class DetectionHarness implements AutoCloseable {
             return this;
         }
 
+        Entry details(String details) {
+            this.details = details;
+            return this;
+        }
+
         Entry at(Instant at) {
             this.at = at;
             return this;
@@ -204,7 +210,7 @@ final class DetectionHarness implements AutoCloseable {
         ReceivedAuditEntry build() {
             var entry = new AdoAuditEntry(id, null, null, null, userId, null, upn, upn, null, mechanism, at,
                     "organization", "contoso (Organization)", null, null, "Payments", ip, userAgent, action, data,
-                    "details", action.contains(".") ? action.substring(0, action.indexOf('.')) : action, "modify",
+                    details, action.contains(".") ? action.substring(0, action.indexOf('.')) : action, "modify",
                     "Modify", Map.of());
             return new ReceivedAuditEntry("contoso", AuditSource.POLL, at.plusSeconds(60), entry);
         }
