@@ -74,28 +74,57 @@ enum AuditAction {
         }
     },
     MODIFY_PERMISSION("Security.ModifyPermission", "Security", "modify", true) {
+        /**
+         * The shape public samples of real entries show (Microsoft does not document it): namespace, the security
+         * token ({@code repoV2/<project>/<repo>[/refs/heads/<UTF-16LE hex per segment>/]}), the access control
+         * entries with allow/deny bit masks, and an event summary naming the permissions.
+         */
         @Override
         Rendered render(ActionContext context) {
             String group = "[" + context.project().name() + "]\\" + context.pick(List.of("Contributors", "Readers", "Build Administrators"));
-            String permission = context.pick(List.of("GenericContribute", "ForcePush", "ManagePermissions", "PolicyExempt"));
+            int[] bits = {4, 8, 8192, 128};
+            String[] names = {"Contribute", "Force push (rewrite history, delete branches and tags)", "Manage permissions",
+                    "Bypass policies when pushing"};
+            int which = context.random().nextInt(bits.length);
+            String repo = context.pick(context.project().repositories());
+            String token = "repoV2/" + context.project().id() + "/" + stableId(context.project().name() + "/" + repo);
+            String branch = context.pick(List.of("", "main", "release/2026.11", "users/dev/wip"));
+            if (!branch.isEmpty()) {
+                StringBuilder ref = new StringBuilder(token).append("/refs/heads/");
+                for (String part : branch.split("/")) {
+                    ref.append(java.util.HexFormat.of().formatHex(part.getBytes(StandardCharsets.UTF_16LE))).append('/');
+                }
+                token = ref.toString();
+            }
+            String descriptor = "Microsoft.TeamFoundation.Identity;S-1-9-1551374245-" + stableId(group).hashCode();
             ObjectNode data = data()
                     .put("NamespaceId", "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87")
                     .put("NamespaceName", "Git Repositories")
-                    .put("ChangedPermission", permission)
-                    .put("PermissionModifiedTo", "Allow")
-                    .put("SubjectDisplayName", group);
-            return new Rendered(data, "Permission \"" + permission + "\" for Git Repositories was changed to Allow for " + group + ".");
+                    .put("Token", token);
+            ObjectNode ace = data.putArray("Permissions").addObject();
+            ace.putObject("baseEntry").put("descriptor", descriptor).put("allow", bits[which]).put("deny", 0).put("isEmpty", false);
+            ace.put("descriptor", descriptor).put("allow", bits[which]).put("deny", 0).put("isEmpty", false);
+            data.putArray("EventSummary").addObject().put("PermissionNames", names[which]).put("Change", "allow")
+                    .put("SubjectDescriptor", descriptor).put("SubjectDisplayName", group);
+            data.put("EventSummaryType", "ChangedPermission").put("SubjectDisplayName", group);
+            return new Rendered(data, "1 permission was modified for " + group);
         }
     },
     GROUP_MEMBERSHIP_ADD("Group.UpdateGroupMembership.Add", "Security", "modify", true) {
         @Override
         Rendered render(ActionContext context) {
             String group = "[" + context.project().name() + "]\\" + context.pick(List.of("Project Administrators", "Contributors", "Release Approvers"));
+            String groupId = stableId("group/" + group);
+            // MemberId is the member's user id, the same id their own entries carry as actorUserId.
             ObjectNode data = data()
+                    .put("GroupId", groupId)
                     .put("GroupName", group)
+                    .put("MemberId", context.subject().userId())
                     .put("MemberDisplayName", context.subject().user().displayName())
                     .put("MemberDescriptor", context.subject().descriptor());
-            return new Rendered(data, context.subject().user().displayName() + " was added as a member of group " + group + ".");
+            data.putArray("Updates").addObject().put("GroupId", groupId.toUpperCase(Locale.ROOT))
+                    .put("MemberId", context.subject().userId().toUpperCase(Locale.ROOT)).put("Active", true);
+            return new Rendered(data, context.subject().user().displayName() + " was added as a member of group " + group);
         }
     },
     POLICY_CONFIG_MODIFIED("Policy.PolicyConfigModified", "Policy", "modify", true) {
