@@ -44,6 +44,10 @@ public final class PatrolCli {
               broker      Run the embedded Kafka broker alone on kafka.embedded.port, for running the
                           services as separate processes on one machine without a Kafka cluster.
               simulator   Run the ADO simulator alone (patrol simulator --help).
+              report tokens
+                          Write a PAT inventory report: tokens.csv and tokens-report.html (one page, sortable
+                          tables): counts by scope, lifetime and owner status, the global PATs that stop
+                          working on 2026-12-01 with their owners, and the tokens findings have named.
 
             Options of ingest, streams, alerts and broker:
               --config FILE    YAML configuration (README, "Configuration"). Environment variables override it
@@ -59,6 +63,15 @@ public final class PatrolCli {
                                with a progress bar and ETA, then stop. ADO keeps 90 days. Entries already
                                stored are not stored again. Stop a live ingester of the organization first.
 
+            Options of report tokens:
+              --from kafka|ado Where the inventory comes from. kafka (the default with a configuration): the
+                               tokens, users and findings topics of the cluster the configuration names.
+                               ado: scan ADO directly with the configuration's ado section, as ingest does
+                               (no Kafka needed; findings are not available from ADO). Without --config
+                               (or PATROL_CONFIG) it scans the built-in ADO simulator, the demo's organization.
+              --config FILE    As for the services.
+              --out DIR        Where to write the two files (default: the current directory).
+
             Options of demo:
               --seed N         Seed of the simulated organization (default 42).
               --webhook URL    Also POST every finding to URL (repeatable).
@@ -68,7 +81,7 @@ public final class PatrolCli {
               --debug          Show stack traces of errors.
               -h, --help       Show this help.
 
-            Exit status: 0 on success or Ctrl-C, 1 when a service fails, 2 for bad usage or configuration.
+            Exit status: 0 on success or Ctrl-C, 1 when a service or a report fails, 2 for bad usage or configuration.
             """;
 
     private final PrintStream out;
@@ -139,6 +152,9 @@ public final class PatrolCli {
             }
             case "streams", "alerts" -> {
                 return service(command, parse(rest, List.of("--config")));
+            }
+            case "report" -> {
+                return report(rest);
             }
             default -> throw new UsageException("unknown command '" + command + "'");
         }
@@ -275,10 +291,36 @@ public final class PatrolCli {
         }
     }
 
-    private PatrolConfig loadConfig(Options options) {
-        Optional<Path> file = options.single("--config").or(() -> Optional.ofNullable(env.get("PATROL_CONFIG")))
+    /** {@code patrol report tokens [--from kafka|ado] [--config FILE] [--out DIR]}. */
+    private int report(List<String> args) throws Exception {
+        if (args.isEmpty() || args.get(0).startsWith("-")) {
+            if (args.contains("-h") || args.contains("--help")) {
+                out.print(USAGE);
+                return EXIT_OK;
+            }
+            throw new UsageException("report needs a kind: patrol report tokens");
+        }
+        if (!args.get(0).equals("tokens")) {
+            throw new UsageException("unknown report '" + args.get(0) + "' (there is: tokens)");
+        }
+        Options options = parse(args.subList(1, args.size()), TokenReportCommand.OPTIONS);
+        if (options.help()) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        var request = new TokenReportCommand.Request(configFile(options),
+                options.single("--from").map(TokenReportCommand.From::parse),
+                Path.of(options.single("--out").orElse(".")));
+        return new TokenReportCommand(out, err, env, Clock.systemUTC()).run(request);
+    }
+
+    private Optional<Path> configFile(Options options) {
+        return options.single("--config").or(() -> Optional.ofNullable(env.get("PATROL_CONFIG")))
                 .filter(s -> !s.isBlank()).map(Path::of);
-        return PatrolConfig.load(file, env);
+    }
+
+    private PatrolConfig loadConfig(Options options) {
+        return PatrolConfig.load(configFile(options), env);
     }
 
     @SuppressWarnings("try") // each service runs while its try block waits for Ctrl-C

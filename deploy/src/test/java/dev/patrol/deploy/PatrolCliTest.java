@@ -100,4 +100,84 @@ class PatrolCliTest {
         assertThat(code).isEqualTo(2);
         assertThat(stderr()).contains("absent.yaml: not found");
     }
+
+    @Test
+    void shouldListTheTokenReportInTheHelp() {
+        int code = run(Map.of(), "--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("report tokens", "--from kafka|ado", "--out DIR",
+                "tokens-report.html");
+    }
+
+    @Test
+    void shouldAskForTheKindOfReportWhenNoneIsGiven() {
+        int code = run(Map.of(), "report");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr().lines().toList()).containsExactly("patrol: report needs a kind: patrol report tokens",
+                "Run 'patrol --help' for usage.");
+    }
+
+    @Test
+    void shouldNameTheReportsThereAreWhenTheKindIsUnknown() {
+        int code = run(Map.of(), "report", "nope");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("patrol: unknown report 'nope' (there is: tokens)\n");
+    }
+
+    @Test
+    void shouldRequireAConfigForAReportFromKafka() {
+        int code = run(Map.of(), "report", "tokens", "--from", "kafka");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("patrol: --from kafka needs --config FILE (the Kafka cluster and topic prefix "
+                + "to read)\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldRejectAnUnknownReportSource() {
+        int code = run(Map.of(), "report", "tokens", "--from", "carrier-pigeon");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("patrol: --from: 'carrier-pigeon' is not a source (kafka or ado)");
+    }
+
+    @Test
+    void shouldRejectAReportOutputThatIsAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+
+        int code = run(Map.of(), "report", "tokens", "--out", file.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("patrol: --out: " + file + " exists and is not a directory");
+    }
+
+    @Test
+    void shouldSayInOneLineWhenNoKafkaAnswersForAReport() throws IOException {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // free once closed: nothing answers there
+        }
+        Path config = Files.writeString(dir.resolve("patrol.yaml"), "kafka:\n  embedded:\n    port: " + port + "\n");
+
+        int code = run(Map.of(), "report", "tokens", "--config", config.toString(), "--out", dir.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(stderr().lines().filter(line -> line.startsWith("patrol: ")).toList()).singleElement()
+                .satisfies(line -> assertThat(line).contains("no embedded broker answers at 127.0.0.1:" + port));
+        assertThat(stderr()).doesNotContain("Exception");
+        assertThat(dir.resolve("tokens.csv")).doesNotExist();
+    }
+
+    @Test
+    void shouldNameTheKeyWhenAReportScanHasNoOrganization() throws IOException {
+        Path config = Files.writeString(dir.resolve("patrol.yaml"), "ado:\n  requestTimeout: 5s\n");
+
+        int code = run(Map.of(), "report", "tokens", "--from", "ado", "--config", config.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("patrol: config key organization: required to scan ADO");
+    }
 }

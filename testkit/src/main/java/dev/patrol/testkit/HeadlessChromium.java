@@ -1,4 +1,4 @@
-package dev.patrol.alerts.response;
+package dev.patrol.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -32,10 +33,14 @@ import java.util.stream.Stream;
 /**
  * A headless Chromium driven over the Chrome DevTools Protocol with the JDK's own WebSocket client: no Selenium, no
  * downloads. Starts the distribution's {@code chromium} on a fresh profile with remote debugging on a free port, attaches
- * to its page, and offers what a test of a form needs: navigate, read, type, a real mouse click, a screenshot.
+ * to its page, and offers what a test of a page needs: navigate, read, type, a real mouse click, a screenshot, and the
+ * errors the page reported (uncaught exceptions, {@code console.error}, browser log errors such as a blocked load).
  * {@link #close()} ends the browser it started (and only that), then deletes the profile.
+ *
+ * <p>Used by the approval page test (alerts) and the token report test (deploy). Tests skip themselves with
+ * {@link #find()} empty: where no Chromium is installed (Debian: {@code apt-get install -y chromium}).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     /** Where to look when {@code PATROL_CHROMIUM} / {@code -Dpatrol.chromium} does not name the binary. */
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
@@ -47,6 +52,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
     private HeadlessChromium(Process process, Path profile, WebSocket socket) {
         this.process = process;
@@ -55,7 +61,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The Chromium binary, if one is installed. */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         String configured = Optional.ofNullable(System.getProperty("patrol.chromium")).orElse(System.getenv("PATROL_CHROMIUM"));
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured);
@@ -73,7 +79,8 @@ final class HeadlessChromium implements AutoCloseable {
         return Optional.empty();
     }
 
-    static HeadlessChromium launch(Path binary, Path log) throws Exception {
+    /** Starts the browser on a blank page; its own output goes to {@code log}. */
+    public static HeadlessChromium launch(Path binary, Path log) throws Exception {
         Path profile = Files.createTempDirectory("patrol-chromium-");
         Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -104,6 +111,10 @@ final class HeadlessChromium implements AutoCloseable {
                     .get(30, TimeUnit.SECONDS);
             self[0] = new HeadlessChromium(process, profile, socket);
             self[0].command("Page.enable", JSON.createObjectNode());
+            // Runtime and Log report what a person would see in the console: uncaught errors, console.error, and
+            // the browser's own complaints (a load blocked by the page's policy, a failed request).
+            self[0].command("Runtime.enable", JSON.createObjectNode());
+            self[0].command("Log.enable", JSON.createObjectNode());
             self[0].command("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", 1000)
                     .put("height", 1400).put("deviceScaleFactor", 1).put("mobile", false));
             return self[0];
@@ -126,7 +137,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Sends one CDP command and waits for its result; a CDP error becomes an exception. */
-    JsonNode command(String method, ObjectNode params) throws Exception {
+    public JsonNode command(String method, ObjectNode params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
@@ -140,13 +151,14 @@ final class HeadlessChromium implements AutoCloseable {
         return response.path("result");
     }
 
-    void navigate(String url) throws Exception {
+    /** Opens {@code url} (http, or file for a page on disk) and waits until the document has loaded. */
+    public void navigate(String url) throws Exception {
         command("Page.navigate", JSON.createObjectNode().put("url", url));
         await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(evaluateQuietly("document.readyState")));
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value as text. */
-    String evaluate(String expression) throws Exception {
+    public String evaluate(String expression) throws Exception {
         JsonNode result = command("Runtime.evaluate", JSON.createObjectNode().put("expression", expression)
                 .put("returnByValue", true));
         if (result.has("exceptionDetails")) {
@@ -156,7 +168,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Like {@link #evaluate} but empty while the page is between documents (a form post under way). */
-    String evaluateQuietly(String expression) {
+    public String evaluateQuietly(String expression) {
         try {
             return evaluate(expression);
         } catch (Exception e) {
@@ -164,16 +176,32 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /**
+     * The errors the pages reported since launch (or {@link #clearPageErrors()}), one line each: uncaught exceptions,
+     * {@code console.error} and {@code console.assert} failures, and error-level browser log entries.
+     */
+    public List<String> pageErrors() {
+        return List.copyOf(pageErrors);
+    }
+
+    public void clearPageErrors() {
+        pageErrors.clear();
+    }
+
     /** Types into a field as a keyboard would, after focusing it. */
-    void type(String selector, String text) throws Exception {
+    public void type(String selector, String text) throws Exception {
         evaluate("document.querySelector(" + JSON.writeValueAsString(selector) + ").focus()");
         command("Input.insertText", JSON.createObjectNode().put("text", text));
     }
 
-    /** A real left click in the middle of the element: mouse moved, pressed and released at its coordinates. */
-    void click(String selector) throws Exception {
-        JsonNode point = JSON.readTree(evaluate("JSON.stringify((() => { const r = document.querySelector("
-                + JSON.writeValueAsString(selector) + ").getBoundingClientRect(); "
+    /**
+     * A real left click in the middle of the element: scrolled into view first, as a person would (a mouse event
+     * outside the viewport hits nothing), then mouse moved, pressed and released at its coordinates.
+     */
+    public void click(String selector) throws Exception {
+        JsonNode point = JSON.readTree(evaluate("JSON.stringify((() => { const e = document.querySelector("
+                + JSON.writeValueAsString(selector) + "); e.scrollIntoView({block: 'center', inline: 'center'}); "
+                + "const r = e.getBoundingClientRect(); "
                 + "return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })())"));
         for (String type : List.of("mouseMoved", "mousePressed", "mouseReleased")) {
             ObjectNode event = JSON.createObjectNode().put("type", type).put("x", point.get("x").asDouble())
@@ -183,7 +211,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonNode shot = command("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")
                 .put("captureBeyondViewport", true));
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -199,9 +227,43 @@ final class HeadlessChromium implements AutoCloseable {
                     reply.complete(node);
                 }
             }
-            // Events (no id) are not needed: the test polls the page's state instead.
+            pageError(node).ifPresent(pageErrors::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An event that reports an error on the page, as one line; other events are not needed (tests poll the page). */
+    private static Optional<String> pageError(JsonNode event) {
+        JsonNode params = event.path("params");
+        switch (event.path("method").asText()) {
+            case "Runtime.exceptionThrown" -> {
+                JsonNode details = params.path("exceptionDetails");
+                String description = details.path("exception").path("description").asText(details.path("text").asText());
+                return Optional.of("uncaught: " + description + " at " + details.path("url").asText() + ":"
+                        + (details.path("lineNumber").asInt() + 1));
+            }
+            case "Runtime.consoleAPICalled" -> {
+                String type = params.path("type").asText();
+                if (!type.equals("error") && !type.equals("assert")) {
+                    return Optional.empty();
+                }
+                StringBuilder text = new StringBuilder("console." + type + ":");
+                for (JsonNode arg : params.path("args")) {
+                    text.append(' ').append(arg.has("value") ? arg.get("value").asText() : arg.path("description").asText());
+                }
+                return Optional.of(text.toString());
+            }
+            case "Log.entryAdded" -> {
+                JsonNode entry = params.path("entry");
+                return entry.path("level").asText().equals("error")
+                        ? Optional.of("log (" + entry.path("source").asText() + "): " + entry.path("text").asText()
+                                + (entry.hasNonNull("url") ? " " + entry.get("url").asText() : ""))
+                        : Optional.empty();
+            }
+            default -> {
+                return Optional.empty();
+            }
         }
     }
 

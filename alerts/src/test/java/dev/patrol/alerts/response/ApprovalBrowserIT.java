@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.patrol.model.event.ResponseAction.Status;
+import dev.patrol.testkit.HeadlessChromium;
 import dev.patrol.testkit.KafkaExtension;
 import dev.patrol.testkit.TestKafka;
 import java.net.URI;
