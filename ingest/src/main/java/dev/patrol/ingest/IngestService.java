@@ -302,6 +302,57 @@ public final class IngestService implements AutoCloseable {
                 config.organization(), snapshot.users().size(), snapshot.tokens().size(), result.written(),
                 result.removed(), result.complete(), snapshot.skipped(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+        var coverage = coverageFinding(config.organization(), snapshot, clock.instant());
+        if (coverage.isPresent()) {
+            publishHealthFinding(publisher, coverage.get());
+        }
+    }
+
+    /** Rule id of the pipeline-health finding ingest raises when an inventory scan could not list every user's PATs. */
+    public static final String COVERAGE_RULE = "PIPELINE-COVERAGE-26";
+    /** How many users a coverage finding names; the others are counted. */
+    static final int COVERAGE_NAMED_USERS = 20;
+
+    /**
+     * The finding for an incomplete inventory scan, or empty when the scan listed everyone. An incomplete scan takes
+     * no token of the users it missed as gone, which is safe but blind: their tokens' changes go unseen until a scan
+     * lists them again. Its id is stable per organization and hour, so the same gap reported again within the hour
+     * (a restart, a retry) is one finding.
+     */
+    static java.util.Optional<Finding> coverageFinding(String organization, InventoryScanner.Snapshot snapshot,
+                                                       Instant now) {
+        if (snapshot.complete()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> names = new HashMap<>();
+        snapshot.users().forEach(user -> names.put(user.descriptor(),
+                user.principalName() == null ? user.descriptor() : user.principalName()));
+        List<String> failed = snapshot.failedUsers().stream().map(d -> names.getOrDefault(d, d)).sorted().toList();
+        String named = String.join(", ", failed.subList(0, Math.min(failed.size(), COVERAGE_NAMED_USERS)))
+                + (failed.size() > COVERAGE_NAMED_USERS ? " and " + (failed.size() - COVERAGE_NAMED_USERS) + " more" : "");
+        var evidence = new java.util.LinkedHashMap<String, String>();
+        evidence.put("failedUsers", Integer.toString(failed.size()));
+        if (!failed.isEmpty()) {
+            evidence.put("users", named);
+        }
+        if (!snapshot.usersComplete()) {
+            evidence.put("graphUsers", "incomplete: some Graph users could not be read, so nobody is taken as removed");
+        }
+        if (snapshot.skipped() > 0) {
+            evidence.put("unparseable", snapshot.skipped() + " users or tokens ADO returned could not be read");
+        }
+        evidence.put("effect", "no disappeared events for them; their tokens' changes are unseen");
+        evidence.put("check", "ingest's log names each failed listing and its error; the next scan asks again");
+        String summary = failed.isEmpty()
+                ? "the PAT inventory scan of " + organization + " could not read every Graph user: nobody is taken as "
+                        + "removed and the unread users' tokens are unseen"
+                : "the PAT inventory scan of " + organization + " could not list the tokens of " + failed.size()
+                        + (failed.size() == 1 ? " user (" : " users (") + named + "): no disappeared events for them; "
+                        + "their tokens' changes are unseen";
+        return java.util.Optional.of(new Finding(Finding.stableId(COVERAGE_RULE, organization,
+                now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString()), COVERAGE_RULE,
+                "PAT inventory scan incomplete", Severity.MEDIUM, List.of("T1562.001"), organization,
+                new FindingSubject(null, null, null, null), summary, evidence, snapshot.observedAt(), now, List.of()));
     }
 
     /** Rule id of the pipeline-health finding ingest raises when ADO refuses its credential. */
@@ -322,12 +373,18 @@ public final class IngestService implements AutoCloseable {
                 now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString()), CREDENTIAL_RULE,
                 "ADO rejected PATrol's credential", Severity.HIGH, List.of("T1562.008"), config.organization(),
                 new FindingSubject(null, null, null, null), e.getMessage(), evidence, now, now, List.of());
+        publishHealthFinding(publisher, finding);
+    }
+
+    /** Writes a pipeline-health finding to the findings topic; a Kafka failure is logged, not thrown. */
+    private void publishHealthFinding(TransactionalPublisher publisher, Finding finding) {
         try {
-            publisher.inTransaction(sender -> sender.send(Topics.FINDINGS, finding.id(), finding, now));
+            publisher.inTransaction(sender -> sender.send(Topics.FINDINGS, finding.id(), finding, finding.detectedAt()));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (KafkaException kafka) {
-            LOG.warn("could not write the credential finding org={} error={}", config.organization(), kafka.getMessage());
+            LOG.warn("could not write a pipeline-health finding org={} rule={} error={}", config.organization(),
+                    finding.ruleId(), kafka.getMessage());
         }
     }
 

@@ -41,7 +41,7 @@ class TopologyShapeTest {
         }
 
         assertThat(stores).containsExactly("anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
-                "ghost-pending-store", "ghost-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
+                "gap-state-store", "gap-suppress-store", "ghost-pending-store", "ghost-suppress-store", "lag-state-store", "lag-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
                 "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store",
                 "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-client-store", "useragent-suppress-store", "users-global-store");

@@ -11,6 +11,7 @@ import dev.patrol.ingest.ado.RetryPolicy;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
 import dev.patrol.model.Secret;
 import dev.patrol.model.config.PatrolConfig;
+import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.TokenLifecycleEvent;
 import dev.patrol.model.event.TokenLifecycleEvent.Kind;
@@ -55,8 +56,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Guards the inventory's promises on a real broker against the simulator over real HTTP: every change to the
  * organization (revocation through the API, a new, a deleted, a re-dated and an expired token, a removed user) comes
  * out as exactly one lifecycle event, committed with the token records, so the tokens topic keeps mirroring the
- * organization; a user whose listing fails loses none of their tokens; and a restart neither repeats nor floods
- * events.
+ * organization; a user whose listing fails loses none of their tokens, and ingest reports the gap as a
+ * PIPELINE-COVERAGE-26 finding; and a restart neither repeats nor floods events.
  */
 @ExtendWith(KafkaExtension.class)
 class InventoryLifecycleIT {
@@ -205,6 +206,27 @@ class InventoryLifecycleIT {
     }
 
     @Test
+    void shouldRaiseACoverageFindingWhenIngestCannotListAUsersTokens(TestKafka kafka) throws Exception {
+        try (var simulator = AdoSimulator.start(SimulatorConfig.defaults().withAuditEntries(0).withSeed(24))) {
+            String prefix = "coverage.";
+            SimUser failing = simulator.org().users().get(0);
+            // 404 is not retried, so the listing fails at once (a 5xx would wait out the client's back-off first).
+            simulator.faults().failNext("personalaccesstokens/" + failing.descriptor(), 10_000, 404);
+
+            try (var ingest = new IngestService(ingestConfig(simulator, kafka, prefix), Clock.systemUTC()).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !findings(kafka, prefix).isEmpty());
+                assertThat(ingest.failure()).isNull();
+            }
+
+            assertThat(findings(kafka, prefix)).singleElement().satisfies(f -> {
+                assertThat(f.ruleId()).isEqualTo(IngestService.COVERAGE_RULE);
+                assertThat(f.organization()).isEqualTo(simulator.org().organization());
+                assertThat(f.evidence()).containsEntry("failedUsers", "1").containsEntry("users", failing.principalName());
+            });
+        }
+    }
+
+    @Test
     void shouldReportOnlyWhatChangedWhileStoppedWhenIngestRestarts(TestKafka kafka) throws Exception {
         try (var simulator = AdoSimulator.start(SimulatorConfig.defaults().withAuditEntries(0).withSeed(23))) {
             String prefix = "restart.";
@@ -318,6 +340,13 @@ class InventoryLifecycleIT {
             }
         }
         return table;
+    }
+
+    private static List<Finding> findings(TestKafka kafka, String prefix) {
+        String name = prefix + Topics.FINDINGS.name();
+        return CommittedRecords.read(kafka.bootstrapServers(), name).stream()
+                .map(r -> Topics.FINDINGS.valueSerde().deserializer().deserialize(name, r.value()))
+                .toList();
     }
 
     private static List<TokenLifecycleEvent> lifecycle(TestKafka kafka, String prefix) {

@@ -23,6 +23,8 @@ public final class Detections {
                 new LeakedTokenUse(),
                 new SharedSourceAcrossOwners(),
                 new TokenHygiene(),
-                new RiskyTokenCreation());
+                new RiskyTokenCreation(),
+                new PollerLag(),
+                new AuditSilence());
     }
 }
