@@ -40,13 +40,15 @@ class TopologyShapeTest {
             repartitions.add(topicMatcher.group(1));
         }
 
-        assertThat(stores).containsExactly("anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
+        assertThat(stores).containsExactly("adminadd-suppress-store", "anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
                 "gap-state-store", "gap-suppress-store", "ghost-pending-store", "ghost-suppress-store", "lag-state-store", "lag-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
                 "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store",
-                "postrevoke-suppress-store", "sensitive-suppress-store", "tokens-store", "travel-position-store",
+                "postrevoke-suppress-store", "prbypass-history-store", "prbypass-suppress-store", "sensitive-suppress-store",
+                "svcconn-pipelines-store", "svcconn-suppress-store", "tamper-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-client-store", "useragent-suppress-store", "users-global-store");
-        assertThat(repartitions).containsExactly("leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
-                "newcountry-by-owner-repartition", "sensitive-by-user-repartition", "token-use-by-token-repartition",
+        assertThat(repartitions).containsExactly("adminadd-by-user-repartition", "leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
+                "newcountry-by-owner-repartition", "prbypass-by-user-repartition", "sensitive-by-user-repartition",
+                "svcconn-by-connection-repartition", "tamper-by-user-repartition", "token-use-by-token-repartition",
                 "travel-by-owner-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }

@@ -25,6 +25,10 @@ public final class Detections {
                 new TokenHygiene(),
                 new RiskyTokenCreation(),
                 new PollerLag(),
-                new AuditSilence());
+                new AuditSilence(),
+                new AdminGroupAddition(),
+                new AuditTamper(),
+                new NewPolicyBypasser(),
+                new ServiceConnectionUse());
     }
 }
