@@ -41,13 +41,14 @@ class TopologyShapeTest {
         }
 
         assertThat(stores).containsExactly("adminadd-suppress-store", "anon-suppress-store", "concurrent-recent-store", "concurrent-suppress-store",
-                "gap-state-store", "gap-suppress-store", "ghost-pending-store", "ghost-suppress-store", "lag-state-store", "lag-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
-                "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store",
+                "create-person-store", "create-suppress-store",
+                "gap-state-store", "gap-suppress-store", "ghost-pending-store", "ghost-suppress-store", "hygiene-suppress-store", "hygiene-tokens-store", "lag-state-store", "lag-suppress-store", "leaked-discovery-store", "leaked-suppress-store", "multiident-owners-store", "multiident-suppress-store", "newasn-history-store",
+                "newasn-suppress-store", "newcountry-history-store", "newcountry-suppress-store", "offnet-pending-store", "offnet-suppress-store", "permgrant-suppress-store",
                 "postrevoke-suppress-store", "prbypass-history-store", "prbypass-suppress-store", "sensitive-suppress-store",
                 "svcconn-pipelines-store", "svcconn-suppress-store", "tamper-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-client-store", "useragent-suppress-store", "users-global-store");
-        assertThat(repartitions).containsExactly("adminadd-by-user-repartition", "leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
-                "newcountry-by-owner-repartition", "prbypass-by-user-repartition", "sensitive-by-user-repartition",
+        assertThat(repartitions).containsExactly("adminadd-by-user-repartition", "create-by-person-repartition", "leaked-by-name-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
+                "newcountry-by-owner-repartition", "permgrant-by-actor-repartition", "prbypass-by-user-repartition", "sensitive-by-user-repartition",
                 "svcconn-by-connection-repartition", "tamper-by-user-repartition", "token-use-by-token-repartition",
                 "travel-by-owner-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");

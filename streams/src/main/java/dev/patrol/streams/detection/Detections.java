@@ -24,11 +24,12 @@ public final class Detections {
                 new SharedSourceAcrossOwners(),
                 new TokenHygiene(),
                 new RiskyTokenCreation(),
-                new PollerLag(),
-                new AuditSilence(),
+                new PermissionGrant(),
                 new AdminGroupAddition(),
                 new AuditTamper(),
                 new NewPolicyBypasser(),
-                new ServiceConnectionUse());
+                new ServiceConnectionUse(),
+                new PollerLag(),
+                new AuditSilence());
     }
 }

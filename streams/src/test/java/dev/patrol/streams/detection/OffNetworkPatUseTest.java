@@ -48,7 +48,9 @@ class OffNetworkPatUseTest {
     void shouldReportFullScopeTokenAtHighWhenUsedFromOutsideOverIpv4() {
         harness.use(entry("e1").pat("PAT_Unscoped", FULL).from("203.0.113.7").action("Git.RepositoryCreated"));
 
-        var output = harness.findings.readKeyValuesToList();
+        // The full-access token also has an inventory-hygiene finding of its own, which is not about this use.
+        var output = harness.findings.readKeyValuesToList().stream()
+                .filter(kv -> !kv.value.ruleId().equals(TokenHygiene.RULE_ID)).toList();
 
         assertThat(output).hasSize(1);
         Finding finding = output.get(0).value;
@@ -109,7 +111,7 @@ class OffNetworkPatUseTest {
     void shouldStaySilentWhenEntryHasNoAddress() {
         harness.use(entry("e9").pat("PAT_Unscoped", FULL).from(null));
 
-        assertThat(harness.findings.isEmpty()).isTrue();
+        assertThat(useFindings()).isEmpty();
         assertThat(harness.deadLetters.isEmpty()).isTrue();
     }
 
@@ -186,7 +188,7 @@ class OffNetworkPatUseTest {
     void shouldDeadLetterWhenIpAddressIsNotALiteral() {
         harness.use(entry("e24").pat("PAT", SCOPED).from("evil.example.com"));
 
-        assertThat(harness.findings.isEmpty()).isTrue();
+        assertThat(useFindings()).isEmpty();
         assertThat(harness.deadLetters.readValuesToList()).singleElement().satisfies(d -> {
             assertThat(d.sourceTopic()).isEqualTo(Topics.AUDIT.name());
             assertThat(d.reason()).isEqualTo("ipAddress is not an IP literal");
@@ -233,5 +235,10 @@ class OffNetworkPatUseTest {
         harness.token(pat(UNKNOWN, "created-later", "vso.code", "jane@contoso.example"));
 
         assertThat(harness.findingsOf(RULE)).hasSize(1);
+    }
+
+    /** Findings about uses: everything but the inventory-hygiene findings the test tokens raise by themselves. */
+    private java.util.List<Finding> useFindings() {
+        return harness.findings.readValuesToList().stream().filter(f -> !f.ruleId().equals(TokenHygiene.RULE_ID)).toList();
     }
 }
