@@ -39,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Guards the detection engine end to end on a real broker: the simulator serves a scripted audit log (each
  * detection's trigger once, benign traffic otherwise) over real HTTP, ingest polls it, the full topology runs with the
  * bundled GeoLite2 data, and the findings topic must hold exactly the expected (rule, entry) pairs — nothing else.
- * Every detection type has its trigger here (the rule-file test checks that list against the shipped rules).
+ * Every detection type has its trigger here except the pipeline-health ones (PIPELINE-LAG-25, PIPELINE-GAP-21): their
+ * triggers are a poller stalled or an audit log silent for a quarter of an hour or more, which their
+ * TopologyTestDriver tests cover with a moving clock; here they must stay silent.
  *
  * <p>The script runs in two phases so that per-person state sees uses in event-time order: the second use of a
  * travelling, concurrent or spraying subject is only appended once the first phase's findings are out.
@@ -63,8 +65,10 @@ class DetectionScenarioIT {
     @Test
     @SuppressWarnings("try") // the services run while the try block works
     void shouldRaiseExactlyTheScriptedFindings(TestKafka kafka, @TempDir Path dir) throws Exception {
-        try (var sim = AdoSimulator.start(SimulatorConfig.defaults().withSeed(5).withAuditEntries(0))) {
+                try (var sim = AdoSimulator.start(SimulatorConfig.defaults().withSeed(5).withAuditEntries(0))) {
             simulator = sim;
+            // No generated tokens: every token here is scripted, so the inventory-hygiene findings are the planted ones.
+            sim.org().tokens().forEach(token -> sim.org().deleteToken(token.authorizationId()));
             List<SimUser> all = sim.org().users();
             for (int i = 1; i <= 12; i++) {
                 SimUser user = all.get(i - 1);
@@ -76,13 +80,21 @@ class DetectionScenarioIT {
                         List.of(sim.org().organizationId()), now.minus(Duration.ofDays(60)),
                         expired ? now.minus(Duration.ofDays(2)) : now.plus(Duration.ofDays(90)), true));
             }
+            // Inventory hygiene: one global, full-access token (two reasons, no audit entry behind either).
+            sim.org().addToken(new SimToken(UUID.randomUUID().toString(), all.get(11).descriptor(), "scenario-global",
+                    "app_token", null, now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(80)), true));
             Path torList = Files.writeString(dir.resolve("tor-exits.txt"), "# scenario\n" + TOR_EXIT + "\n");
             // The bundled rules, but a ghost token is reported after 2 s instead of 2 h without the token appearing.
             String bundled = new String(dev.patrol.streams.rules.RuleBook.class
                     .getResourceAsStream(dev.patrol.streams.rules.RuleBook.BUNDLED).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             String ghostGrace = "      grace: 2h\n      suppressFor: 6h";
             assertThat(bundled).contains(ghostGrace);
-            Path rules = Files.writeString(dir.resolve("rules.yaml"), bundled.replace(ghostGrace, "      grace: 2s\n      suppressFor: 6h"));
+            // And audit silence is judged after 12 h, not 30 min: the script's newest entry is half an hour old, and
+            // its two dozen entries are enough samples to learn a usual gap from.
+            String silence = "      minSilence: 30m";
+            assertThat(bundled).contains(silence);
+            Path rules = Files.writeString(dir.resolve("rules.yaml"), bundled.replace(ghostGrace, "      grace: 2s\n      suppressFor: 6h")
+                    .replace(silence, "      minSilence: 12h"));
             PatrolConfig config = PatrolConfig.load(Optional.empty(), Map.ofEntries(
                     Map.entry("PATROL_ORGANIZATION", sim.org().organization()),
                     Map.entry("PATROL_ADO_AUDIT_BASE_URL", sim.baseUrl().toString()),
@@ -120,6 +132,28 @@ class DetectionScenarioIT {
             discovery.put("actorUPN", (String) null);
             discovery.putObject("data").put("DisplayName", "scenario-7").put("OwnerName", users.get("u7").principalName());
             simulator.org().appendAuditEntry(discovery);
+            // Posture, tamper and permission changes (corporate address, web session: only these rules apply).
+            ObjectNode adminAdd = entry("g17", "u1", "FedAuth", "10.20.1.17", minutesAgo(34), "Group.UpdateGroupMembership.Add", null);
+            adminAdd.putObject("data").put("GroupName", "[" + sim.org().organization() + "]\\Project Collection Administrators")
+                    .put("MemberId", users.get("u3").originId()).put("MemberDisplayName", users.get("u3").displayName());
+            simulator.org().appendAuditEntry(adminAdd);
+            ObjectNode creation = entry("c13", "u3", "FedAuth", "10.20.3.13", minutesAgo(30), "Token.PatCreateEvent", null);
+            creation.putObject("data").put("DisplayName", "after-promotion");
+            simulator.org().appendAuditEntry(creation);
+            ObjectNode grant = entry("p24", "u1", "FedAuth", "10.20.1.24", minutesAgo(33), "Security.ModifyPermission", null);
+            grant.putObject("data").put("NamespaceId", "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87").put("Token",
+                    "repoV2/" + UUID.randomUUID() + "/" + UUID.randomUUID()).put("SubjectDisplayName", "[Payments]\\Contributors")
+                    .putArray("Permissions").addObject().put("descriptor", "Microsoft.TeamFoundation.Identity;S-1").put("allow", 8)
+                    .put("deny", 0);
+            simulator.org().appendAuditEntry(grant);
+            append("t18", "u1", "FedAuth", "10.20.1.18", minutesAgo(32), "AuditLog.StreamDisabledByUser", null);
+            ObjectNode bypass = entry("b19", "u5", "FedAuth", "10.20.5.19", minutesAgo(31), "Git.RefUpdatePoliciesBypassed", null);
+            bypass.putObject("data").put("RepoName", "payments-api").put("FriendlyName", "main");
+            simulator.org().appendAuditEntry(bypass);
+            ObjectNode connection = entry("s23", "u6", "FedAuth", "10.20.6.23", minutesAgo(29), "Library.ServiceConnectionCreated", null);
+            connection.putObject("data").put("ConnectionId", UUID.randomUUID().toString()).put("ConnectionName", "azure-prod")
+                    .put("ConnectionType", "azurerm").put("ProjectName", "Payments");
+            simulator.org().appendAuditEntry(connection);
             Set<Expected> phaseA = Set.of(
                     new Expected("PAT-OFFNET-01", "e2"), new Expected("PAT-OFFNET-01", "e3a"),
                     new Expected("PAT-OFFNET-01", "e4a"), new Expected("PAT-OFFNET-01", "e5"),
@@ -127,7 +161,13 @@ class DetectionScenarioIT {
                     new Expected("PAT-OFFNET-01", "e11b"), new Expected("PAT-ANON-06", "e5"),
                     new Expected("PAT-UA-07", "e6"), new Expected("PAT-SENSITIVE-08", "e7"),
                     new Expected("PAT-GHOST-10", "e8"), new Expected("PAT-POSTREVOKE-11", "e9"),
-                    new Expected("PAT-LEAKED-12", "d12"));
+                    new Expected("PAT-LEAKED-12", "d12"),
+                    new Expected("ADO-PERMGRANT-24", "e7"), // a permission change whose data says nothing: reported as such
+                    new Expected("PAT-HYGIENE-22", "scenario-global:fullScope"),
+                    new Expected("PAT-HYGIENE-22", "scenario-global:global"),
+                    new Expected("ADO-ADMINADD-17", "g17"), new Expected("PAT-CREATE-13", "c13"),
+                    new Expected("ADO-PERMGRANT-24", "p24"), new Expected("ADO-TAMPER-18", "t18"),
+                    new Expected("ADO-PRBYPASS-19", "b19"), new Expected("ADO-SVCCONN-23", "s23"));
             Set<Expected> phaseB = Set.of(
                     new Expected("PAT-OFFNET-01", "e3b"), new Expected("PAT-TRAVEL-04", "e3b"),
                     new Expected("PAT-OFFNET-01", "e4b"), new Expected("PAT-CONCURRENT-05", "e4b"),
@@ -169,7 +209,9 @@ class DetectionScenarioIT {
         Map<String, Expected> byId = new java.util.LinkedHashMap<>();
         CommittedRecords.read(kafka.bootstrapServers(), topic).stream()
                 .map(r -> Topics.FINDINGS.valueSerde().deserializer().deserialize(topic, r.value()))
-                .forEach(f -> byId.put(f.id(), new Expected(f.ruleId(), f.sourceEventIds().get(0))));
+                .forEach(f -> byId.put(f.id(), new Expected(f.ruleId(), f.sourceEventIds().isEmpty()
+                        // Inventory findings rest on no entry: name them by token and reason.
+                        ? f.evidence().get("tokenName") + ":" + f.evidence().get("reason") : f.sourceEventIds().get(0))));
         return List.copyOf(byId.values());
     }
 
