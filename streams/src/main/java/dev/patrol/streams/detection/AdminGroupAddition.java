@@ -91,6 +91,21 @@ public final class AdminGroupAddition implements Detection {
         return matcher.matches() ? Optional.of(parse(matcher.group(2), "details text")) : Optional.empty();
     }
 
+    /** The added member's user id: data {@code MemberId}, else the only entry of {@code Updates}. */
+    static Optional<String> memberId(AuditEvent event) {
+        AuditData data = AuditData.of(event);
+        return data.text("MemberId").or(() -> firstUpdate(data, "MemberId"));
+    }
+
+    /** Whether an entry adds someone to one of the named groups (compared by name, ignoring case and scope). */
+    static Optional<Group> adminGroup(AuditEvent event, List<String> groups) {
+        if (!ACTION.equalsIgnoreCase(event.actionId())) {
+            return Optional.empty();
+        }
+        Set<String> names = lowerCase(groups);
+        return group(event).filter(g -> names.contains(key(g.name())));
+    }
+
     static Group parse(String written, String source) {
         String full = written.strip();
         String scope = null;
@@ -114,7 +129,7 @@ public final class AdminGroupAddition implements Detection {
                                    Clock clock) {
         AuditEvent event = enriched.event();
         AuditData data = AuditData.of(event);
-        Optional<String> memberId = data.text("MemberId").or(() -> firstUpdate(data, "MemberId"));
+        Optional<String> memberId = memberId(event);
         Optional<String> memberName = data.text("MemberDisplayName").or(() -> memberFromDetails(event));
         boolean orgLevel = raised.contains(key(group.name()));
         boolean self = memberId.isPresent() && memberId.get().equalsIgnoreCase(event.actor().userId());

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -42,8 +40,6 @@ public final class RiskyTokenCreation implements Detection {
 
     public static final String RULE_ID = "PAT-CREATE-13";
     static final Set<String> CREATION_ACTIONS = Set.of("Token.PatCreateEvent", "Token.PatUpdateEvent");
-    static final String GROUP_ADD = "Group.UpdateGroupMembership.Add";
-    private static final Pattern GROUP_IN_DETAILS = Pattern.compile("added as a member of group \\[[^\\]]*\\]\\\\(.+)$");
 
     /** Per person: recent creation times (for bursts) and the last admin-group addition. */
     public record PersonState(List<Instant> creations, Instant adminAddedAt, String adminGroup) {
@@ -67,8 +63,7 @@ public final class RiskyTokenCreation implements Detection {
         int burstCount = (int) rule.number("burstCount", 5, 2, 1000);
         Duration burstWindow = rule.duration("burstWindow", Duration.ofHours(1));
         Duration afterAdminAdd = rule.duration("afterAdminAdd", Duration.ofHours(1));
-        List<String> adminGroups = rule.list("adminGroups", List.of("Project Collection Administrators",
-                "Project Administrators", "Build Administrators", "Project Collection Build Administrators"));
+        List<String> adminGroups = rule.list("adminGroups", AdminGroupAddition.DEFAULT_GROUPS);
         Clock clock = inputs.clock();
         String store = prefix() + "-person-store";
         inputs.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
@@ -152,23 +147,12 @@ public final class RiskyTokenCreation implements Detection {
             String userId = enriched.event().actor().userId();
             return userId == null || userId.isBlank() ? null : userId.toLowerCase(Locale.ROOT);
         }
-        return AuditData.of(enriched.event()).text("MemberId").map(id -> id.toLowerCase(Locale.ROOT)).orElse(null);
+        return AdminGroupAddition.memberId(enriched.event()).map(id -> id.toLowerCase(Locale.ROOT)).orElse(null);
     }
 
-    /** The admin group an addition was to, from data.GroupName or else the details text; empty when not admin. */
+    /** The admin group an addition was to (parsed as {@link AdminGroupAddition} does); empty when not admin. */
     static Optional<String> adminGroupOf(EnrichedAuditEvent enriched, List<String> adminGroups) {
-        if (!GROUP_ADD.equals(enriched.event().actionId())) {
-            return Optional.empty();
-        }
-        Optional<String> name = AuditData.of(enriched.event()).text("GroupName")
-                .map(full -> full.substring(full.lastIndexOf('\\') + 1));
-        if (name.isEmpty() && enriched.event().details() != null) {
-            Matcher m = GROUP_IN_DETAILS.matcher(enriched.event().details().trim());
-            if (m.find()) {
-                name = Optional.of(m.group(1));
-            }
-        }
-        return name.map(String::trim).filter(n -> adminGroups.stream().anyMatch(g -> g.equalsIgnoreCase(n)));
+        return AdminGroupAddition.adminGroup(enriched.event(), adminGroups).map(AdminGroupAddition.Group::name);
     }
 
     private static Finding finding(RuleSettings rule, EnrichedAuditEvent enriched, List<String> reasons,
