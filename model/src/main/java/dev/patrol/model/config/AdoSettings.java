@@ -120,7 +120,7 @@ public record AdoSettings(URI auditBaseUrl, URI vsspsBaseUrl, Optional<Secret> p
                 : fromEnv(env, "AZURE_AUTHORITY_HOST")).orElse("https://login.microsoftonline.com");
         URI authority = source.url("ado.authorityUrl", defaultAuthority);
         Optional<Path> tokenFile = source.optionalString("ado.federatedTokenFile")
-                .or(() -> fromEnv(env, "AZURE_FEDERATED_TOKEN_FILE")).map(Path::of);
+                .or(() -> fromEnv(env, "AZURE_FEDERATED_TOKEN_FILE")).map(text -> ConfigSource.toPath("ado.federatedTokenFile", text));
         String tokenFileSource = source.optionalString("ado.federatedTokenFile").isPresent()
                 ? source.originOf("ado.federatedTokenFile") : "environment AZURE_FEDERATED_TOKEN_FILE";
         Entra entra = new Entra(authority, tenantId, clientId,

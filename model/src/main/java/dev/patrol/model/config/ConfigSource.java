@@ -194,9 +194,28 @@ public final class ConfigSource {
         return value;
     }
 
+    /** A path, when set; a value that cannot be a path here (a NUL character, say) is an error naming the key. */
+    public Optional<Path> optionalPath(String key) {
+        return optionalString(key).map(text -> toPath(key, text));
+    }
+
+    /** A path with a default. */
+    public Path path(String key, String defaultValue) {
+        return optionalPath(key).orElseGet(() -> Path.of(defaultValue));
+    }
+
+    /** {@link Path#of} whose failure is a {@link ConfigException} naming the key (the value is not quoted). */
+    public static Path toPath(String key, String text) {
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("config key " + key + ": not a valid path (" + e.getReason() + ")");
+        }
+    }
+
     /** A path that, when set, must name an existing regular file. */
     public Optional<Path> existingFile(String key) {
-        Optional<Path> path = optionalString(key).map(Path::of);
+        Optional<Path> path = optionalPath(key);
         if (path.isPresent() && !Files.isRegularFile(path.get())) {
             throw new ConfigException("config key " + key + ": file " + path.get() + " does not exist or is not a file");
         }
@@ -208,7 +227,7 @@ public final class ConfigSource {
      * {@code envKey} (default {@code defaultEnv}). Secrets never sit in the config file itself.
      */
     public Optional<dev.patrol.model.Secret> secret(String envKey, String defaultEnv, String fileKey) {
-        Optional<Path> file = optionalString(fileKey).map(Path::of);
+        Optional<Path> file = optionalPath(fileKey);
         String envName = string(envKey, defaultEnv);
         if (file.isPresent()) {
             try {
@@ -346,19 +365,19 @@ public final class ConfigSource {
     static Optional<Duration> parseDuration(String text) {
         String s = text.strip();
         Matcher simple = SIMPLE_DURATION.matcher(s.toLowerCase(Locale.ROOT));
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return Optional.of(switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
-        }
         try {
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                return Optional.of(switch (simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
+            }
             return Optional.of(Duration.parse(s));
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) { // too many digits, overflow
             return Optional.empty();
         }
     }

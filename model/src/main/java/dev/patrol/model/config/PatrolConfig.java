@@ -128,6 +128,14 @@ public record PatrolConfig(
             return config;
         }
 
+        /** Masks like {@link #describeClientProperties()}: a SASL password or key-store password must not reach a log. */
+        @Override
+        public String toString() {
+            return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix
+                    + ", embeddedDataDir=" + embeddedDataDir + ", embeddedPort=" + embeddedPort
+                    + ", clientProperties=" + describeClientProperties() + "]";
+        }
+
         public KafkaSettings withBootstrapServers(String servers) {
             return new KafkaSettings(Optional.of(servers), topicPrefix, embeddedDataDir, embeddedPort, clientProperties);
         }
@@ -206,7 +214,7 @@ public record PatrolConfig(
 
         StreamsSettings streams = new StreamsSettings(
                 source.string("streams.applicationId", "patrol-streams"),
-                Path.of(source.string("streams.stateDir", ".patrol/streams-state")),
+                source.path("streams.stateDir", ".patrol/streams-state"),
                 source.existingFile("streams.rulesFile"));
 
         AlertsSettings alerts = AlertsSettings.bind(source);
@@ -219,7 +227,7 @@ public record PatrolConfig(
         KafkaSettings kafka = new KafkaSettings(
                 bootstrap,
                 source.string("kafka.topicPrefix", ""),
-                Path.of(source.string("kafka.embedded.dataDir", ".patrol/kafka")),
+                source.path("kafka.embedded.dataDir", ".patrol/kafka"),
                 source.integer("kafka.embedded.port", 9092, 1, 65535),
                 clientProperties);
 
