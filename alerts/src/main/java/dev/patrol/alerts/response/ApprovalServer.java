@@ -42,13 +42,17 @@ import org.slf4j.LoggerFactory;
  * <p>A link whose signature does not match is refused with 403, an expired one with 410, each with a page that says so.
  * The approver is the value of the configured proxy header (e.g. {@code X-Forwarded-Email} from an authenticating
  * proxy) or, without one, the name typed into the form, recorded as self-declared. Bodies over
- * {@value #MAX_BODY_BYTES} bytes are refused. Signatures, CSRF tokens and cookies never reach a log.
+ * {@value #MAX_BODY_BYTES} bytes are refused (413; at once when the declared length says so), and a request that is not
+ * complete {@value #MAX_REQUEST_SECONDS} s after its first byte has its connection closed (see {@link #limitRequestTime}).
+ * Signatures, CSRF tokens and cookies never reach a log.
  */
 final class ApprovalServer implements AutoCloseable {
 
     static final int MAX_BODY_BYTES = 4096;
     static final int MAX_NAME_LENGTH = 100;
     static final String NONCE_COOKIE = "patrol_approval_nonce";
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final long MAX_REQUEST_SECONDS = 60;
 
     private static final Logger LOG = LoggerFactory.getLogger(ApprovalServer.class);
     private static final Pattern APPROVAL_PATH = Pattern.compile(
@@ -81,6 +85,7 @@ final class ApprovalServer implements AutoCloseable {
      */
     static ApprovalServer start(String bindAddress, int port, Optional<URI> publicBaseUrl, LinkSigner signer,
                                 ApprovalDesk desk, Clock clock, Optional<String> approverHeader) {
+        limitRequestTime();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 32);
@@ -184,7 +189,7 @@ final class ApprovalServer implements AutoCloseable {
                     + "Open the approval link and decide there."), Optional.empty());
             return;
         }
-        byte[] body = readLimited(exchange.getRequestBody());
+        byte[] body = declaredLength(headers) > MAX_BODY_BYTES ? null : readLimited(exchange.getRequestBody());
         if (body == null) {
             send(exchange, 413, ApprovalPage.error("Request too large", "The form was larger than "
                     + MAX_BODY_BYTES + " bytes; nothing was decided."), Optional.empty());
@@ -338,6 +343,29 @@ final class ApprovalServer implements AutoCloseable {
             }
         }
         return out.toByteArray();
+    }
+
+    /** The declared {@code Content-Length}, or -1; a body declared too large is refused before a byte is read. */
+    private static long declaredLength(Headers headers) {
+        try {
+            return Long.parseLong(Optional.ofNullable(headers.getFirst("Content-Length")).orElse("-1").strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Bounds the time from a request's first byte to its last: the JDK server's {@value #MAX_REQUEST_TIME_PROPERTY}
+     * (seconds), unset by default, is the only guard against a client that never finishes its headers (no handler
+     * runs before they are complete) or trickles its body, each holding one of the {@value #THREADS} threads. It is
+     * JVM-wide and read when the first JDK HTTP server of the JVM starts; a value given on the command line wins.
+     */
+    private static synchronized void limitRequestTime() {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_SECONDS));
+            LOG.info("approval page set JVM-wide JDK HTTP server property {}={}", MAX_REQUEST_TIME_PROPERTY,
+                    MAX_REQUEST_SECONDS);
+        }
     }
 
     /** Reads what a request we do not need the body of sent, within the limit, so the connection can be reused. */
