@@ -48,6 +48,10 @@ public final class PatrolCli {
                           Write a PAT inventory report: tokens.csv and tokens-report.html (one page, sortable
                           tables): counts by scope, lifetime and owner status, the global PATs that stop
                           working on 2026-12-01 with their owners, and the tokens findings have named.
+              bench       Benchmark this machine: ingest, detection throughput and latency, webhook delivery,
+                          inventory under a rate limit and streams memory, each against a baseline measured
+                          in the same run (--quick for a shorter run; --jmh for the hot-path microbenchmarks;
+                          patrol bench --help).
 
             Options of ingest, streams, alerts and broker:
               --config FILE    YAML configuration (README, "Configuration"). Environment variables override it
@@ -155,6 +159,10 @@ public final class PatrolCli {
             }
             case "report" -> {
                 return report(rest);
+            }
+            case "bench" -> {
+                quietKafkaLogging();
+                return dev.patrol.bench.BenchCommand.run(rest, out, err);
             }
             default -> throw new UsageException("unknown command '" + command + "'");
         }
