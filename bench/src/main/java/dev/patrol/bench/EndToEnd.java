@@ -246,8 +246,13 @@ final class EndToEnd implements AutoCloseable {
 
     /** Runs ingest until its first inventory scan is stored; returns the scan's duration in seconds. */
     private double awaitInventory(PatrolConfig config, SimpleMeterRegistry registry, AdoSimulator ado) throws Exception {
+        return awaitInventory(config, registry, ado, STEP_TIMEOUT);
+    }
+
+    private double awaitInventory(PatrolConfig config, SimpleMeterRegistry registry, AdoSimulator ado, Duration timeout)
+            throws Exception {
         try (IngestService ingest = new IngestService(config, Clock.systemUTC(), registry).start()) {
-            long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 Timer scan = registry.find(IngestMetrics.INVENTORY_SCAN_DURATION).timer();
                 if (scan != null && scan.count() > 0) {
@@ -257,7 +262,7 @@ final class EndToEnd implements AutoCloseable {
                     throw new IllegalStateException("ingest failed: " + ingest.failure().getMessage());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("the inventory scan did not finish within " + STEP_TIMEOUT);
+                    throw new TimeoutException("the inventory scan did not finish within " + timeout.toSeconds() + " s");
                 }
                 progress.tick("inventory scan running, %d requests so far", ado.requestCount());
                 Thread.sleep(50);
@@ -501,7 +506,19 @@ final class EndToEnd implements AutoCloseable {
                 .withRateLimit(RateLimit.enforced(limit, window, 0, Duration.ZERO)))) {
             var registry = new SimpleMeterRegistry();
             long before = limited.requestCount();
-            double seconds = awaitInventory(config("inventory.", "bench-inventory", limited, Map.of()), registry, limited);
+            // Bounded at ten times the least time (at least a minute): a stalled scan is a result, not a hang.
+            Duration bound = Duration.ofSeconds(Math.max(60, 10 * 3 * window.toSeconds()));
+            double seconds;
+            try {
+                seconds = awaitInventory(config("inventory.", "bench-inventory", limited, Map.of()), registry, limited,
+                        bound);
+            } catch (TimeoutException e) {
+                report.put("inventory_users", users);
+                report.put("inventory_requests", limited.requestCount() - before);
+                progress.done("%s (%d requests answered); inventory_ratio is NaN", e.getMessage(),
+                        limited.requestCount() - before);
+                return;
+            }
             long requests = limited.requestCount() - before;
             long blocked = (long) registry.find(IngestMetrics.ADO_RESPONSES).tag("status", "429").counters().stream()
                     .mapToDouble(c -> c.count()).sum();
