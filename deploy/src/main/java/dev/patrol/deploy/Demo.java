@@ -79,6 +79,12 @@ final class Demo implements AutoCloseable {
      * loader and environment overrides an operator uses, so the demo exercises the real configuration path.
      */
     static PatrolConfig configFor(AdoSimulator simulator, String bootstrapServers, Path dataDir, Options options) {
+        return configFor(simulator, bootstrapServers, dataDir, options, Map.of());
+    }
+
+    /** The same, with environment variables that override or add to the demo's (tests: secrets, audit streams). */
+    static PatrolConfig configFor(AdoSimulator simulator, String bootstrapServers, Path dataDir, Options options,
+                                  Map<String, String> overrides) {
         var org = simulator.org();
         var simulatorConfig = SimulatorConfig.defaults();
         Map<String, String> env = new HashMap<>();
@@ -104,6 +110,7 @@ final class Demo implements AutoCloseable {
         if (!options.webhooks().isEmpty()) {
             env.put("PATROL_ALERTS_WEBHOOKS", options.webhooks().stream().map(URI::toString).collect(Collectors.joining(",")));
         }
+        env.putAll(overrides);
         return PatrolConfig.load(Optional.empty(), env);
     }
 
