@@ -21,9 +21,15 @@ import java.util.function.BooleanSupplier;
 /**
  * Serves one process's meters to Prometheus ({@code /metrics}) and its health to an orchestrator
  * ({@code /health/live}: the process answers; {@code /health/ready}: its service is running). The registry is created
- * here and handed to the services: never a global one.
+ * here and handed to the services: never a global one. No authentication: meters carry no secret and no user, IP or
+ * token (low-cardinality tags only); bind it to a private address ({@code metrics.bindAddress}) or let a network policy
+ * decide who scrapes. GET only, no request body is read, and a request not complete within
+ * {@value #MAX_REQUEST_SECONDS} s is cut off.
  */
 final class MetricsServer implements AutoCloseable {
+
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final long MAX_REQUEST_SECONDS = 60;
 
     private final PrometheusMeterRegistry registry;
     private final HttpServer server;
@@ -48,6 +54,7 @@ final class MetricsServer implements AutoCloseable {
         if (port <= 0) {
             return new MetricsServer(registry, null, gc);
         }
+        limitRequestTime();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
@@ -70,6 +77,18 @@ final class MetricsServer implements AutoCloseable {
         }));
         server.start();
         return new MetricsServer(registry, server, gc);
+    }
+
+    /**
+     * Sets the JDK server's request-time limit ({@value #MAX_REQUEST_TIME_PROPERTY}, seconds) unless the JVM was started
+     * with it. It is JVM-wide and read once, when the first JDK HTTP server starts, and this server is the first in
+     * every {@code patrol} process: without this, neither these two threads nor the audit-stream receiver's or the
+     * approval page's would be protected from a client that never finishes its headers.
+     */
+    static synchronized void limitRequestTime() {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_SECONDS));
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
