@@ -178,7 +178,9 @@ class DetectionScenarioIT {
             String findingsTopic = "scenario." + Topics.FINDINGS.name();
             try (var ingest = new IngestService(config, Clock.systemUTC()).start();
                  var streams = new StreamsService(config, Clock.systemUTC()).start()) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> found(kafka, findingsTopic).size() >= phaseA.size());
+                // untilAsserted, so a timeout shows what had arrived.
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(found(kafka, findingsTopic))
+                        .hasSizeGreaterThanOrEqualTo(phaseA.size()));
                 assertThat(found(kafka, findingsTopic)).containsExactlyInAnyOrderElementsOf(phaseA);
 
                 // Phase B: the second use of each stateful subject, later in event time than its first.
@@ -188,8 +190,8 @@ class DetectionScenarioIT {
                 pat("e11c", "u1", "216.160.83.56", minutesAgo(36));
                 pat("e12", "u7", "10.20.7.12", minutesAgo(10));
 
-                await().atMost(Duration.ofSeconds(120))
-                        .until(() -> found(kafka, findingsTopic).size() >= phaseA.size() + phaseB.size());
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(found(kafka, findingsTopic))
+                        .hasSizeGreaterThanOrEqualTo(phaseA.size() + phaseB.size()));
                 await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(20))
                         .until(() -> found(kafka, findingsTopic).size() == phaseA.size() + phaseB.size());
             }

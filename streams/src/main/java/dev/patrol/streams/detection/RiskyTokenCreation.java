@@ -40,9 +40,14 @@ public final class RiskyTokenCreation implements Detection {
 
     public static final String RULE_ID = "PAT-CREATE-13";
     static final Set<String> CREATION_ACTIONS = Set.of("Token.PatCreateEvent", "Token.PatUpdateEvent");
+    /** Creations remembered per person at most: a burst beyond this is reported anyway, on the way. */
+    private static final int MAX_KEPT = 50;
 
-    /** Per person: recent creation times (for bursts) and the last admin-group addition. */
-    public record PersonState(List<Instant> creations, Instant adminAddedAt, String adminGroup) {
+    /**
+     * Per person: recent creations (for bursts, and for an admin-group addition that arrives after the creations it
+     * precedes: the two reach this partition through a repartition, in no guaranteed order) and the last addition.
+     */
+    public record PersonState(List<EnrichedAuditEvent> creations, Instant adminAddedAt, String adminGroup) {
         public PersonState {
             creations = creations == null ? List.of() : List.copyOf(creations);
         }
@@ -65,6 +70,8 @@ public final class RiskyTokenCreation implements Detection {
         Duration afterAdminAdd = rule.duration("afterAdminAdd", Duration.ofHours(1));
         List<String> adminGroups = rule.list("adminGroups", AdminGroupAddition.DEFAULT_GROUPS);
         Clock clock = inputs.clock();
+        // Remembered a day beyond the longest window: an addition can be processed well after later creations.
+        Duration keep = (burstWindow.compareTo(afterAdminAdd) > 0 ? burstWindow : afterAdminAdd).plus(Duration.ofDays(1));
         String store = prefix() + "-person-store";
         inputs.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(PersonState.class)));
@@ -97,16 +104,33 @@ public final class RiskyTokenCreation implements Detection {
                         Optional<String> group = adminGroupOf(enriched, adminGroups);
                         if (group.isPresent()) {
                             people.put(record.key(), new PersonState(state.creations(), at, group.get()));
+                            // Creations already seen that this addition precedes: reported now, as their own finding.
+                            for (EnrichedAuditEvent creation : state.creations()) {
+                                Instant created = creation.event().timestamp();
+                                if (!created.isBefore(at) && Duration.between(at, created).compareTo(afterAdminAdd) <= 0
+                                        && !allowlisted(creation)) {
+                                    List<String> reasons = List.of(afterAdmin(at, created, group.get()));
+                                    context.forward(record.withValue(finding(rule, creation, reasons,
+                                            creation.network().networkClass(), "/after-admin-add", clock)));
+                                }
+                            }
                             return;
                         }
-                        List<Instant> recent = new ArrayList<>();
-                        for (Instant t : state.creations()) {
+                        List<EnrichedAuditEvent> kept = new ArrayList<>();
+                        int inBurst = 1;
+                        for (EnrichedAuditEvent earlier : state.creations()) {
+                            Instant t = earlier.event().timestamp();
+                            if (!t.isBefore(at.minus(keep)) && !t.isAfter(at.plus(keep))) {
+                                kept.add(earlier);
+                            }
                             if (!t.isBefore(at.minus(burstWindow)) && !t.isAfter(at)) {
-                                recent.add(t);
+                                inBurst++;
                             }
                         }
-                        recent.add(at);
-                        people.put(record.key(), new PersonState(recent, state.adminAddedAt(), state.adminGroup()));
+                        kept.add(enriched);
+                        people.put(record.key(), new PersonState(kept.size() > MAX_KEPT
+                                ? kept.subList(kept.size() - MAX_KEPT, kept.size()) : kept,
+                                state.adminAddedAt(), state.adminGroup()));
 
                         List<String> reasons = new ArrayList<>();
                         NetworkClass source = enriched.network().networkClass();
@@ -119,20 +143,23 @@ public final class RiskyTokenCreation implements Detection {
                         if (mechanism.kind() == CredentialKind.SERVICE_PRINCIPAL || "UserAuthToken".equals(mechanism.name())) {
                             reasons.add("by a non-interactive mechanism (" + mechanism.name() + ")");
                         }
-                        if (recent.size() >= burstCount) {
-                            reasons.add("as creation " + recent.size() + " by this person within " + burstWindow.toMinutes()
+                        if (inBurst >= burstCount) {
+                            reasons.add("as creation " + inBurst + " by this person within " + burstWindow.toMinutes()
                                     + " min");
                         }
                         if (state.adminAddedAt() != null && !at.isBefore(state.adminAddedAt())
                                 && Duration.between(state.adminAddedAt(), at).compareTo(afterAdminAdd) <= 0) {
-                            reasons.add(Duration.between(state.adminAddedAt(), at).toMinutes() + " min after being added to "
-                                    + state.adminGroup());
+                            reasons.add(afterAdmin(state.adminAddedAt(), at, state.adminGroup()));
                         }
-                        if (reasons.isEmpty() || rule.allowlist().allows(enriched.event().actor().userPrincipalName(),
-                                null, enriched.network().ip())) {
+                        if (reasons.isEmpty() || allowlisted(enriched)) {
                             return;
                         }
-                        context.forward(record.withValue(finding(rule, enriched, reasons, source, clock)));
+                        context.forward(record.withValue(finding(rule, enriched, reasons, source, "", clock)));
+                    }
+
+                    private boolean allowlisted(EnrichedAuditEvent enriched) {
+                        return rule.allowlist().allows(enriched.event().actor().userPrincipalName(), null,
+                                enriched.network().ip());
                     }
                 }, Named.as(prefix() + "-evaluate"), store);
     }
@@ -155,8 +182,13 @@ public final class RiskyTokenCreation implements Detection {
         return AdminGroupAddition.adminGroup(enriched.event(), adminGroups).map(AdminGroupAddition.Group::name);
     }
 
+    private static String afterAdmin(Instant added, Instant created, String group) {
+        return Duration.between(added, created).toMinutes() + " min after being added to " + group;
+    }
+
+    /** @param windowSuffix distinguishes the late "after an admin-group addition" finding from the creation's own */
     private static Finding finding(RuleSettings rule, EnrichedAuditEvent enriched, List<String> reasons,
-                                   NetworkClass source, Clock clock) {
+                                   NetworkClass source, String windowSuffix, Clock clock) {
         var event = enriched.event();
         boolean strong = reasons.size() > 1 || source == NetworkClass.TOR || source == NetworkClass.ANONYMIZER
                 || reasons.stream().anyMatch(r -> r.contains("after being added"));
@@ -169,7 +201,7 @@ public final class RiskyTokenCreation implements Detection {
         Evidence evidence = new Evidence().network(enriched.network()).action(event)
                 .put("tokenName", tokenName == null ? "not in the entry's data (DisplayName)" : tokenName)
                 .put("reasons", String.join("; ", reasons));
-        return Findings.of(rule, severity, event, Findings.actor(enriched), "user:" + event.actor().userId(), event.id(),
-                summary, evidence, clock.instant());
+        return Findings.of(rule, severity, event, Findings.actor(enriched), "user:" + event.actor().userId(),
+                event.id() + windowSuffix, summary, evidence, clock.instant());
     }
 }

@@ -102,6 +102,22 @@ class RiskyTokenCreationTest {
     }
 
     @Test
+    void shouldReportACreationWhoseEarlierAdminAdditionArrivesAfterIt() {
+        // The two meet through a repartition, so the addition may be processed second.
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("GroupName", "[Payments]\\Project Administrators")
+                .put("MemberId", JANE_ID);
+        harness.use(creation("c10", "10.0.0.7", "FedAuth", 25))
+                .use(creation("c11", "10.0.0.7", "FedAuth", 200))
+                .use(entry("g4").action("Group.UpdateGroupMembership.Add").data(data).by("admin@contoso.example", "admin-id")
+                        .at(T0.plus(Duration.ofMinutes(5))));
+
+        assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> {
+            assertThat(f.sourceEventIds()).containsExactly("c10");
+            assertThat(f.summary()).contains("20 min after being added to Project Administrators");
+        });
+    }
+
+    @Test
     void shouldReadTheGroupFromTheDetailsWhenTheDataLacksItAndIgnoreOtherGroupsAndLateCreations() {
         var entry = entry("g2").action("Group.UpdateGroupMembership.Add")
                 .data(JsonNodeFactory.instance.objectNode().put("MemberId", JANE_ID));
