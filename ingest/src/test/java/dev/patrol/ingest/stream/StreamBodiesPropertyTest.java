@@ -77,6 +77,7 @@ class StreamBodiesPropertyTest {
             entries.addAndGet(parsed.entries().size());
         });
 
+        System.out.printf("StreamBodiesPropertyTest HEC: bodies=%d entries=%d%n", PARSER_EXAMPLES, entries.get());
         assertThat(entries.get()).isGreaterThan(PARSER_EXAMPLES);
     }
 
@@ -91,6 +92,7 @@ class StreamBodiesPropertyTest {
             entries.addAndGet(parsed.entries().size());
         });
 
+        System.out.printf("StreamBodiesPropertyTest Event Grid: bodies=%d entries=%d%n", PARSER_EXAMPLES, entries.get());
         assertThat(entries.get()).isGreaterThan(PARSER_EXAMPLES);
     }
 

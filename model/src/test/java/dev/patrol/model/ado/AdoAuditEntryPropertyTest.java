@@ -87,6 +87,8 @@ class AdoAuditEntryPropertyTest {
             }
         });
 
+        System.out.printf("AdoAuditEntryPropertyTest hostile: examples=%d accepted=%d refused=%d%n", HOSTILE_EXAMPLES,
+                accepted.get(), refused.get());
         // Both branches must be exercised, or the generator has drifted into testing nothing.
         assertThat(accepted.get()).isGreaterThan(HOSTILE_EXAMPLES / 20);
         assertThat(refused.get()).isGreaterThan(HOSTILE_EXAMPLES / 4);
