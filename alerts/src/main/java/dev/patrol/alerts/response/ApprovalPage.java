@@ -2,6 +2,7 @@ package dev.patrol.alerts.response;
 
 import dev.patrol.alerts.response.TokenCase.Phase;
 import dev.patrol.model.event.Finding;
+import dev.patrol.model.text.Html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.patrol.deploy.report;
 
+import dev.patrol.model.text.Html;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -376,30 +377,9 @@ public final class TokenReportHtml {
         return SHOWN_TIME.format(instant);
     }
 
-    /**
-     * Escapes text for an element body or a quoted attribute value. Control characters other than tab and newline are
-     * dropped: they have no business on the page and some confuse parsers.
-     */
+    /** The one HTML escaper every PATrol page uses ({@link Html#escape}). */
     static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> {
-                    if (c == '\t' || c == '\n' || !Character.isISOControl(c)) {
-                        out.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return out.toString();
+        return Html.escape(text);
     }
 
     private static String sha256Base64(String text) {

@@ -1,4 +1,4 @@
-package dev.patrol.alerts.response;
+package dev.patrol.model.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

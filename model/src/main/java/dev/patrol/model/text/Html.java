@@ -1,10 +1,10 @@
-package dev.patrol.alerts.response;
+package dev.patrol.model.text;
 
 /**
- * HTML escaping for everything the approval page shows. Finding fields come from audit entries an attacker can
- * shape (user agents, token names, project names), so nothing reaches the page unescaped.
+ * HTML escaping for every page PATrol writes (the approval page, the token report). Finding and token fields come
+ * from audit entries and token names an attacker can shape, so nothing reaches a page unescaped.
  */
-final class Html {
+public final class Html {
 
     private Html() {
     }
@@ -13,7 +13,7 @@ final class Html {
      * Escapes text for an element body or a double- or single-quoted attribute value. Control characters other than
      * tab and newline are dropped: they have no business on the page and some confuse parsers.
      */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
