@@ -52,6 +52,9 @@ public final class PatrolCli {
                           inventory under a rate limit and streams memory, each against a baseline measured
                           in the same run (--quick for a shorter run; --jmh for the hot-path microbenchmarks;
                           patrol bench --help).
+              faults      Run the fault suite (kill -9 of each service, broker restart, webhook receiver down,
+                          ADO faults, duplicated entries, a streams instance lost) and count what was lost,
+                          duplicated or wrongly revoked (patrol faults --help).
 
             Options of ingest, streams, alerts and broker:
               --config FILE    YAML configuration (README, "Configuration"). Environment variables override it
@@ -163,6 +166,13 @@ public final class PatrolCli {
             case "bench" -> {
                 quietKafkaLogging();
                 return dev.patrol.bench.BenchCommand.run(rest, out, err);
+            }
+            case "faults" -> {
+                try {
+                    return new dev.patrol.deploy.faults.FaultsCommand(out, err).run(rest);
+                } catch (dev.patrol.deploy.faults.FaultsCommand.BadUsage e) {
+                    throw new UsageException(e.getMessage());
+                }
             }
             default -> throw new UsageException("unknown command '" + command + "'");
         }
