@@ -30,8 +30,8 @@ public final class BenchCommand {
             through the alerts service; (6) an inventory scan under the simulator's enforced rate limit vs the least
             time that limit allows; (7) the streams service's heap and RSS, alone in a JVM, with a large inventory.
             Progress goes to stderr; the figures end stdout as key=value lines, then whether each target holds.
-            The full run takes about 10 minutes on 2 cores, --quick about 3. Needs about 2 GB of memory and writes
-            its data under .patrol/bench-* (deleted afterwards).
+            On 2 cores the full run takes 10-15 minutes, --quick about 6. Needs about 3 GB of memory and writes its
+            data under .patrol/bench-* (deleted afterwards).
 
             Options:
               --quick              A shorter run: 150,000 events, 20 s latency and 15 s delivery runs, 200,000

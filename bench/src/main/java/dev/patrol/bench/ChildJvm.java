@@ -68,6 +68,18 @@ final class ChildJvm implements AutoCloseable {
                 throw new IllegalStateException("helper process " + process.pid() + " ended before it was ready: "
                         + lastLogLine());
             }
+            // Keep reading: a child whose stdout pipe fills up (a logger writing there) blocks on its next write.
+            Thread drain = new Thread(() -> {
+                try {
+                    while (stdout.readLine() != null) {
+                        // discard
+                    }
+                } catch (IOException e) {
+                    // the child ended
+                }
+            }, "bench-child-stdout-" + process.pid());
+            drain.setDaemon(true);
+            drain.start();
             return found;
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("helper process " + process.pid() + ": " + e.getCause().getMessage(), e);

@@ -46,12 +46,12 @@ record Sizes(int events, int ingestEntries, int users, int latencySeconds, int r
         }
     }
 
-    /** The full run (about 10 minutes on 2 cores). */
+    /** The full run (10-15 minutes on 2 cores). */
     static Sizes full() {
         return new Sizes(600_000, 100_000, 3_000, 60, 2_000, 60, 20, 10_000, 1_000_000, 0.05, 10_000, 42);
     }
 
-    /** {@code --quick}: about 2-3 minutes; fewer events and 200k tokens for the heap figure. */
+    /** {@code --quick}: about 6 minutes on 2 cores; fewer events and 200k tokens for the heap figure. */
     static Sizes quick() {
         return new Sizes(150_000, 20_000, 1_000, 20, 2_000, 15, 20, 10_000, 200_000, 0.05, 10_000, 42);
     }
