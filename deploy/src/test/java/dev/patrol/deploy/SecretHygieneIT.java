@@ -89,6 +89,8 @@ class SecretHygieneIT {
                  var streams = new StreamsService(config, Clock.systemUTC(), metrics.registry()).start();
                  var alerts = new AlertsService(config, new PrintStream(terminal, true, StandardCharsets.UTF_8),
                          Clock.systemUTC(), metrics.registry()).start()) {
+                // The receiver starts on ingest's worker thread, after its checkpoint is restored.
+                await().atMost(Duration.ofSeconds(60)).until(() -> ingest.streamReceiverUrl().isPresent());
                 URI stream = ingest.streamReceiverUrl().orElseThrow().resolve("/services/collector");
                 assertThat(postHec(stream, "Splunk " + HEC_TOKEN)).isEqualTo(200);
                 assertThat(postHec(stream, "Basic " + base64("x:" + HEC_TOKEN))).isEqualTo(200);
