@@ -190,8 +190,12 @@ public final class DeliveryLane implements AutoCloseable {
 
     private void consume() throws InterruptedException {
         while (running) {
-            revokedSinceBatch.clear();
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            // Cleared after the poll, not before: a rebalance inside this poll revoked partitions (with the eager
+            // assignor, all of them) and assigned them again before it returned, so what it returned belongs to the
+            // new assignment and is ours to deliver. Counting those partitions as revoked dropped the whole batch,
+            // and the next commit on the partition went past it: findings lost (up to max.poll.records a rebalance).
+            revokedSinceBatch.clear();
             for (TopicPartition partition : records.partitions()) {
                 for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                     if (!running || revokedSinceBatch.contains(partition)) {
