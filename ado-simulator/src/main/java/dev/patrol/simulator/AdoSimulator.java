@@ -42,6 +42,13 @@ public final class AdoSimulator implements AutoCloseable {
     /** Enough for a poller, an inventory scan and a test's own calls to overlap, with some held by slow faults. */
     private static final int WORKER_THREADS = 8;
     private static final int BACKLOG = 64;
+    /**
+     * The JDK server writes a response's headers and its body in two writes; with Nagle's algorithm on, the body of
+     * every small answer waits for the client's delayed ACK of the headers (about 40 ms on Linux), so a client
+     * reusing its connection got one answer per ~44 ms whatever it did. JVM-wide, and read when the first JDK HTTP
+     * server of the JVM starts.
+     */
+    static final String JDK_NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -72,6 +79,7 @@ public final class AdoSimulator implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         SimulatedOrg org = OrgGenerator.generate(config);
         Faults faults = new Faults();
+        noDelayUnlessSet();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(loopback(), config.port()), BACKLOG);
@@ -139,6 +147,19 @@ public final class AdoSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.atInfo().addKeyValue("baseUrl", baseUrl).log("ADO simulator stopped");
+    }
+
+    /**
+     * Turns Nagle's algorithm off for the JDK HTTP servers of this JVM unless the JVM was started with
+     * {@value #JDK_NO_DELAY_PROPERTY} set. Has no effect when another JDK HTTP server started earlier in the JVM:
+     * then pass {@code -Dsun.net.httpserver.nodelay=true} on the command line.
+     */
+    private static synchronized void noDelayUnlessSet() {
+        if (System.getProperty(JDK_NO_DELAY_PROPERTY) == null) {
+            System.setProperty(JDK_NO_DELAY_PROPERTY, "true");
+            LOG.atInfo().addKeyValue("property", JDK_NO_DELAY_PROPERTY).addKeyValue("value", "true")
+                    .log("simulator set a JVM-wide JDK HTTP server property");
+        }
     }
 
     /** 127.0.0.1 exactly: {@code getLoopbackAddress()} may answer ::1, and the base URL promises IPv4. */

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  *   <li>backs off exponentially with jitter on 5xx, 408, connection errors and timeouts, up to the
  *       {@link RetryPolicy}'s attempts, so every page is eventually fetched or the caller's cycle fails whole;</li>
  *   <li>never retries 401/403 with the same credential ({@link AdoAuthException}); a bearer token refused with 401 is
- *       dropped and the request tried once more with a fresh one.</li>
+ *       dropped and the request tried once more with a fresh one;</li>
+ *   <li>speaks HTTP/1.1 to a cleartext {@code http://} URL (the simulator, a local proxy) instead of the JDK
+ *       client's default attempt to upgrade to HTTP/2 ({@code Upgrade: h2c}), which a server without h2c can only
+ *       ignore; {@code https://} ADO still negotiates HTTP/2 or 1.1 through TLS ALPN
+ *       ({@link #versionFor}).</li>
  * </ul>
  *
  * <p>The credential is only ever placed in the {@code Authorization} header; it appears in no log line and no
@@ -124,7 +128,7 @@ public final class AdoHttpClient {
                 }
             }
             justWaited = false;
-            HttpRequest request = HttpRequest.newBuilder(uri)
+            HttpRequest request = versionFor(uri, HttpRequest.newBuilder(uri))
                     .timeout(requestTimeout)
                     .header("Authorization", credential.authorization())
                     .header("Accept", "application/json")
@@ -182,6 +186,16 @@ public final class AdoHttpClient {
             sleeper.sleep(wait);
             justWaited = true;
         }
+    }
+
+    /**
+     * HTTP/1.1 for {@code http://}: on cleartext the JDK client's default (HTTP/2) means an {@code Upgrade: h2c}
+     * request, which a server without h2c (the simulator's JDK server) can only ignore, and which buys nothing for
+     * one request at a time per connection. Over TLS the version is negotiated in the handshake (ALPN) at no cost, so {@code https://} keeps the
+     * client's default.
+     */
+    static HttpRequest.Builder versionFor(URI uri, HttpRequest.Builder request) {
+        return "http".equalsIgnoreCase(uri.getScheme()) ? request.version(HttpClient.Version.HTTP_1_1) : request;
     }
 
     private static long header(HttpResponse<?> response, String name) {

@@ -208,7 +208,7 @@ public final class EntraCredential implements AdoCredential {
     private CachedToken fetch() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             Instant requested = clock.instant();
-            HttpRequest request = HttpRequest.newBuilder(tokenUri)
+            HttpRequest request = AdoHttpClient.versionFor(tokenUri, HttpRequest.newBuilder(tokenUri))
                     .timeout(requestTimeout)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header("Accept", "application/json")

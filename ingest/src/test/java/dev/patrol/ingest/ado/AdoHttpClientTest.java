@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patrol.model.Secret;
 import dev.patrol.simulator.AdoSimulator;
 import dev.patrol.simulator.SimulatorConfig;
+import dev.patrol.testkit.HttpReceiver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,5 +81,32 @@ class AdoHttpClientTest {
                 .hasMessageContaining("401")
                 .hasMessageNotContaining("wrong-pat-value");
         assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void shouldSpeakHttp11WithoutAnH2cUpgradeWhenTheUrlIsCleartext() throws Exception {
+        try (HttpReceiver server = HttpReceiver.start()) {
+            // when
+            client(SimulatorConfig.defaults().pat()).get(server.url("/contoso/_apis/audit/auditlog"), "audit log");
+
+            // then
+            assertThat(server.received()).singleElement().satisfies(request -> {
+                assertThat(request.header("Upgrade")).isEmpty();
+                assertThat(request.header("HTTP2-Settings")).isEmpty();
+            });
+        }
+    }
+
+    @Test
+    void shouldLeaveTheVersionToTlsNegotiationWhenTheUrlIsHttps() {
+        // when
+        HttpRequest https = AdoHttpClient.versionFor(URI.create("https://auditservice.dev.azure.com/contoso"),
+                HttpRequest.newBuilder(URI.create("https://auditservice.dev.azure.com/contoso"))).build();
+        HttpRequest http = AdoHttpClient.versionFor(URI.create("http://127.0.0.1:8080/contoso"),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/contoso"))).build();
+
+        // then
+        assertThat(https.version()).isEmpty();
+        assertThat(http.version()).contains(HttpClient.Version.HTTP_1_1);
     }
 }
