@@ -466,7 +466,9 @@ public final class DeliveryLane implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Positions come from the committed offsets; nothing to do.
+            // Positions come from the committed offsets; logged because a rebalance is where deliveries go wrong.
+            LOG.info("partitions assigned sink={} partitions={}", sink.name(),
+                    partitions.stream().map(TopicPartition::partition).sorted().toList());
         }
 
         @Override

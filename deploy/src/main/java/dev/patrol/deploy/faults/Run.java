@@ -442,7 +442,11 @@ final class Run implements AutoCloseable {
                 }
             }
         }
-        int undelivered = undelivered().size();
+        Set<String> undeliveredIds = undelivered();
+        int undelivered = undeliveredIds.size();
+        if (undelivered > 0) {
+            progress.accept(name + ": undelivered findings at " + coordinates(undeliveredIds));
+        }
 
         List<String> calls = simulator.org().revocations();
         Set<String> expectedRevocations = expectedRevocations();
@@ -479,6 +483,30 @@ final class Run implements AutoCloseable {
                 + (selfExits > 0 ? "; services exited on their own " + selfExits + "x" : "")
                 + "; " + Duration.between(started, Instant.now()).toSeconds() + " s";
         return new Result(name, lost, duplicated, wrong, detail);
+    }
+
+    /** Where these finding ids are in the findings topic: {@code partition: offset, offset-offset; ...}. */
+    private String coordinates(Set<String> ids) {
+        Map<Integer, List<Long>> offsets = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : findings.records()) {
+            if (r.key() != null && ids.contains(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                offsets.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.offset());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        offsets.forEach((partition, list) -> {
+            java.util.StringJoiner ranges = new java.util.StringJoiner(", ");
+            for (int i = 0; i < list.size(); i++) {
+                int j = i;
+                while (j + 1 < list.size() && list.get(j + 1) <= list.get(j) + 2) {
+                    j++; // a transaction marker sits between records of consecutive transactions
+                }
+                ranges.add(list.get(i) + (j > i ? "-" + list.get(j) : ""));
+                i = j;
+            }
+            out.append(out.length() == 0 ? "" : "; ").append("partition ").append(partition).append(": ").append(ranges);
+        });
+        return out.toString();
     }
 
     private static Finding read(String body) {
