@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * files by renaming a complete new file over them, as geoipupdate does: a file rewritten in place changes under the
  * memory mapping and gives wrong answers until the next check notices the change.
  *
+ * <p><b>Caching.</b> With {@code geoip.cacheSize} above 0, the merged answer for an address is kept
+ * ({@link AddressCache}, least recently used out first), so a repeated address costs one map lookup instead of a search
+ * of every database; the cache is emptied whenever a file is swapped in, and an answer from the replaced file is
+ * never stored after that. Each database reader also keeps that many decoded records ({@code CHMCache}), which
+ * addresses missing from the first cache still share.
+ *
  * <p><b>IPv6.</b> An IPv6 address is only looked up in databases that contain IPv6 data: an IPv4-only database would
  * silently answer with the record for the address's first 32 bits.
  *
@@ -91,17 +97,21 @@ public final class MaxMindGeoIp implements GeoIp {
     private final Slot anonymousIp;
     private final Slot isp;
     private final int cacheSize;
+    /** Null when {@code cacheSize} is 0. */
+    private final AddressCache addressCache;
     private final ReloadSchedule schedule;
     private volatile boolean closed;
 
     private final LongAdder lookups = new LongAdder();
-    private final LongAdder cacheRequests = new LongAdder();
-    private final LongAdder cacheMisses = new LongAdder();
+    private final LongAdder addressHits = new LongAdder();
+    private final LongAdder recordRequests = new LongAdder();
+    private final LongAdder recordMisses = new LongAdder();
     private final LongAdder reloads = new LongAdder();
     private final LongAdder reloadFailures = new LongAdder();
 
     private MaxMindGeoIp(GeoIpSettings settings, Clock clock) {
         this.cacheSize = settings.cacheSize();
+        this.addressCache = cacheSize == 0 ? null : new AddressCache(cacheSize);
         this.schedule = new ReloadSchedule(clock, settings.reloadCheckInterval());
         List<Slot> opened = new ArrayList<>();
         try {
@@ -210,6 +220,23 @@ public final class MaxMindGeoIp implements GeoIp {
         if (schedule.claimDueCheck()) {
             checkForChangesSafely();
         }
+        if (addressCache == null) {
+            return search(address);
+        }
+        // Read before the search: a reload during it makes the answer too old to keep.
+        long generation = addressCache.generation();
+        GeoIpResult cached = addressCache.get(address);
+        if (cached != null) {
+            addressHits.increment();
+            return cached;
+        }
+        GeoIpResult result = search(address);
+        addressCache.put(address, result, generation);
+        return result;
+    }
+
+    /** Every configured database, merged. */
+    private GeoIpResult search(InetAddress address) {
         CityResponse cityResponse = find(city, address, CityResponse.class);
         AsnResponse asnResponse = find(asn, address, AsnResponse.class);
         IspResponse ispResponse = find(isp, address, IspResponse.class);
@@ -347,6 +374,9 @@ public final class MaxMindGeoIp implements GeoIp {
         }
         slot.rejected = null;
         slot.current.set(fresh);
+        if (addressCache != null) {
+            addressCache.clear(); // after the swap: a lookup that could still read the old file cannot store it
+        }
         current.release(); // closes once the lookups still using it are done
         reloads.increment();
         LOG.info("geoip database reloaded kind={} path={}", slot.kind, slot.path);
@@ -367,18 +397,31 @@ public final class MaxMindGeoIp implements GeoIp {
     }
 
     /**
-     * Decoder-cache hits across all databases. The cache (one {@code CHMCache} of {@code cacheSize} entries per open
-     * database file) holds decoded values of data records, which many addresses share: a lookup makes several cache
-     * requests, so compare hits with misses (the hit rate), not with {@link #lookups()}. A full cache keeps what it
-     * has and takes nothing new.
+     * Lookups answered from the address cache without reading a database: {@code cacheHits() / lookups()} is the hit
+     * ratio (0 with {@code cacheSize} 0).
      */
     public long cacheHits() {
-        return cacheRequests.sum() - cacheMisses.sum();
+        return addressHits.sum();
     }
 
-    /** Values decoded from the file because the cache did not have them (every request with {@code cacheSize} 0). */
+    /** Lookups that searched the databases (every lookup with {@code cacheSize} 0). */
     public long cacheMisses() {
-        return cacheMisses.sum();
+        return Math.max(0, lookups.sum() - addressHits.sum());
+    }
+
+    /**
+     * Record-cache hits of the lookups that searched the databases. That cache (one {@code CHMCache} of
+     * {@code cacheSize} entries per open database file) holds decoded data records, which many addresses share; a
+     * search makes several requests, so compare with {@link #recordCacheMisses()}, not with {@link #lookups()}. A
+     * full record cache keeps what it has and takes nothing new.
+     */
+    long recordCacheHits() {
+        return recordRequests.sum() - recordMisses.sum();
+    }
+
+    /** Records decoded from a file because the record cache did not have them. */
+    long recordCacheMisses() {
+        return recordMisses.sum();
     }
 
     /** Changed files swapped in. */
@@ -476,9 +519,9 @@ public final class MaxMindGeoIp implements GeoIp {
 
         @Override
         public com.maxmind.db.DecodedValue get(com.maxmind.db.CacheKey<?> key, Loader loader) throws IOException {
-            cacheRequests.increment();
+            recordRequests.increment();
             return delegate.get(key, k -> {
-                cacheMisses.increment();
+                recordMisses.increment();
                 return loader.load(k);
             });
         }

@@ -82,6 +82,7 @@ public final class StreamsMetrics implements FindingObserver {
         FunctionCounter.builder(GEOIP_LOOKUPS, geoIp, lookups)
                 .description("GeoIP lookups made by the enrichment").register(registry);
         FunctionCounter.builder(GEOIP_CACHE_HITS, geoIp, cacheHits)
-                .description("GeoIP database reads answered from the cache").register(registry);
+                .description("GeoIP lookups answered from the address cache without a database search; "
+                        + "over patrol.geoip.lookups, the hit ratio").register(registry);
     }
 }

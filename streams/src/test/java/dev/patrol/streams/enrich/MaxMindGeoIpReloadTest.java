@@ -66,6 +66,24 @@ class MaxMindGeoIpReloadTest {
     }
 
     @Test
+    void shouldAnswerFromTheNewFileWhenTheAddressWasCachedBeforeTheReload() throws IOException {
+        // given: the answer from the old file is in the address cache
+        assertThat(geo.lookup(ip("8.8.8.8")).asn()).isEqualTo(GOOGLE);
+        assertThat(geo.lookup(ip("8.8.8.8")).asn()).isEqualTo(GOOGLE);
+        assertThat(geo.cacheHits()).isEqualTo(1);
+        replaceWith(Fixtures.ASN_ALTERNATIVE);
+        clock.advance(Fixtures.CHECK_INTERVAL);
+
+        // when
+        GeoIpResult result = geo.lookup(ip("8.8.8.8"));
+
+        // then
+        assertThat(result.asn()).isEqualTo(ALTERNATIVE);
+        assertThat(geo.reloads()).isEqualTo(1);
+        assertThat(geo.cacheHits()).isEqualTo(1);
+    }
+
+    @Test
     void shouldKeepTheLoadedDataWhenTheCheckIntervalHasNotPassed() throws IOException {
         // given
         replaceWith(Fixtures.ASN_ALTERNATIVE);

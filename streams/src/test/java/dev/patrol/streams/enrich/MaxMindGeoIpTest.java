@@ -130,9 +130,12 @@ class MaxMindGeoIpTest {
 
             // then
             assertThat(fromCached).isEqualTo(fromUncached);
-            assertThat(cached.cacheHits()).isPositive();
+            assertThat(cached.cacheHits()).isEqualTo(2); // 8.8.8.8 and 81.2.69.142 again
+            assertThat(cached.cacheMisses()).isEqualTo(addresses.size() - 2);
             assertThat(uncached.cacheHits()).isZero();
-            assertThat(uncached.cacheMisses()).isPositive();
+            assertThat(uncached.cacheMisses()).isEqualTo(addresses.size());
+            assertThat(uncached.recordCacheHits()).isZero();
+            assertThat(uncached.recordCacheMisses()).isPositive();
             assertThat(cached.lookups()).isEqualTo(addresses.size());
         }
     }
