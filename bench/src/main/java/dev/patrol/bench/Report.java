@@ -34,7 +34,7 @@ final class Report {
             "latency_rate_per_s", "latency_p50_ms", "latency_p99_ms", "passthrough_p50_ms", "passthrough_p99_ms",
             "latency_findings",
             "delivery_p50_ms", "delivery_samples",
-            "ingest_entries", "ingest_entries_per_s", "raw_fetch_entries_per_s",
+            "ingest_entries", "ingest_entries_per_s", "raw_fetch_entries_per_s", "ingest_cold_s",
             "inventory_users", "inventory_requests", "inventory_s", "inventory_min_s",
             "heap_tokens", "streams_heap_committed_mb", "streams_rss_mb");
 
