@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.patrol.alerts.AlertsService;
+import dev.patrol.deploy.internal.SecretScan;
 import dev.patrol.ingest.IngestService;
 import dev.patrol.simulator.AdoSimulator;
 import dev.patrol.simulator.SimulatorConfig;
@@ -27,18 +28,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,16 +98,16 @@ class SecretHygieneIT {
             release(logs, levels);
         }
 
-        Map<String, String> needles = needles();
+        SecretScan scan = scan();
         List<String> hits = new ArrayList<>();
         List<String> lines = logLines(logs);
-        lines.forEach(line -> find(needles, "log", line, hits));
-        terminal.toString(StandardCharsets.UTF_8).lines().forEach(line -> find(needles, "terminal", line, hits));
-        find(needles, "metrics", scrape, hits);
-        long records = scanTopics(kafka, needles, hits);
+        lines.forEach(line -> scan.find("log", line, hits));
+        terminal.toString(StandardCharsets.UTF_8).lines().forEach(line -> scan.find("terminal", line, hits));
+        scan.find("metrics", scrape, hits);
+        long records = scan.scanTopics(kafka.bootstrapServers(), topic -> true, Duration.ofSeconds(60), hits);
 
         System.out.printf("SecretHygieneIT: logLines=%d records=%d metricsBytes=%d needles=%d hits=%d%n",
-                lines.size(), records, scrape.length(), needles.size(), hits.size());
+                lines.size(), records, scrape.length(), scan.needles().size(), hits.size());
         assertThat(lines).as("log events captured").hasSizeGreaterThan(100);
         assertThat(records).as("records scanned").isGreaterThan(300);
         assertThat(scrape).contains("patrol_");
@@ -125,20 +117,24 @@ class SecretHygieneIT {
     /** The scan itself: each form of each secret is found where a leak would put it, so zero hits means something. */
     @Test
     void shouldFindASecretWhenItSitsInBase64AtAnyOffset() {
-        Map<String, String> needles = needles();
+        SecretScan scan = scan();
         for (String secret : List.of(PAT, HEC_TOKEN, WEBHOOK_KEY, SASL_PASSWORD)) {
             for (String prefix : List.of("", "a", "ab", "abc")) {
                 List<String> hits = new ArrayList<>();
                 String payload = "{\"payload\":\"" + base64(prefix + secret + "\"}") + "\"}";
 
-                find(needles, "test", payload, hits);
+                scan.find("test", payload, hits);
 
                 assertThat(hits).as("base64 of %s after %d bytes", secret, prefix.length()).isNotEmpty();
             }
         }
         List<String> basic = new ArrayList<>();
-        find(needles, "test", "Authorization: Basic " + base64(":" + PAT), basic);
+        scan.find("test", "Authorization: Basic " + base64(":" + PAT), basic);
         assertThat(basic).isNotEmpty();
+    }
+
+    private static String base64(String text) {
+        return SecretScan.base64(text);
     }
 
     private static int freePort() throws java.io.IOException {
@@ -157,83 +153,10 @@ class SecretHygieneIT {
     }
 
     /** Each secret as itself, in base64 (standard and URL-safe, any of the three alignments) and the Basic forms. */
-    static Map<String, String> needles() {
-        Map<String, String> needles = new LinkedHashMap<>();
-        Map<String, String> secrets = Map.of("PAT", PAT, "HEC token", HEC_TOKEN, "webhook key", WEBHOOK_KEY,
-                "SASL password", SASL_PASSWORD);
-        secrets.forEach((name, value) -> {
-            needles.put(name, value);
-            for (int shift = 0; shift < 3; shift++) {
-                byte[] shifted = ("\0".repeat(shift) + value).getBytes(StandardCharsets.UTF_8);
-                needles.put(name + " base64@" + shift, base64Core(Base64.getEncoder().encodeToString(shifted), shift));
-                needles.put(name + " base64url@" + shift,
-                        base64Core(Base64.getUrlEncoder().encodeToString(shifted), shift));
-            }
-        });
-        needles.put("PAT Basic", base64(":" + PAT));
-        needles.put("PAT Basic user", base64("patrol:" + PAT));
-        needles.put("HEC Basic", base64("x:" + HEC_TOKEN));
-        return needles;
-    }
-
-    /** The characters that depend only on the secret's bytes: not those mixed with what comes before or after. */
-    private static String base64Core(String encoded, int shift) {
-        int start = shift == 0 ? 0 : shift == 1 ? 2 : 3;
-        return encoded.substring(start, encoded.length() - 4);
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void find(Map<String, String> needles, String where, String text, List<String> hits) {
-        needles.forEach((name, needle) -> {
-            if (text.contains(needle)) {
-                int at = text.indexOf(needle);
-                hits.add(where + ": " + name + " in ..."
-                        + text.substring(Math.max(0, at - 80), Math.min(text.length(), at)) + "<secret>");
-            }
-        });
-    }
-
-    /** Every record of every topic, committed or not, as text (values and keys; header values too). */
-    private static long scanTopics(TestKafka kafka, Map<String, String> needles, List<String> hits) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        AtomicLong records = new AtomicLong();
-        var topics = kafka.admin().listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-                .names().get();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.incrementAndGet();
-                    String where = "topic " + record.topic() + "/" + record.partition() + "@" + record.offset();
-                    if (record.key() != null) {
-                        find(needles, where + " key", new String(record.key(), StandardCharsets.UTF_8), hits);
-                    }
-                    if (record.value() != null) {
-                        find(needles, where + " value", new String(record.value(), StandardCharsets.UTF_8), hits);
-                    }
-                    record.headers().forEach(h -> find(needles, where + " header " + h.key(),
-                            new String(h.value() == null ? new byte[0] : h.value(), StandardCharsets.UTF_8), hits));
-                }
-            }
-            assertThat(partitions).as("every partition read to its end")
-                    .allSatisfy(p -> assertThat(consumer.position(p)).isGreaterThanOrEqualTo(end.get(p)));
-        }
-        return records.get();
+    static SecretScan scan() {
+        return new SecretScan(Map.of("PAT", PAT, "HEC token", HEC_TOKEN, "webhook key", WEBHOOK_KEY,
+                "SASL password", SASL_PASSWORD),
+                Map.of("PAT Basic", ":" + PAT, "PAT Basic user", "patrol:" + PAT, "HEC Basic", "x:" + HEC_TOKEN));
     }
 
     // ------------------------------------------------------------------------------------------- log capture

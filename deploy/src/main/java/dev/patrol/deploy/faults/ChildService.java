@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,6 +35,7 @@ final class ChildService implements AutoCloseable {
     private int selfExits; // guarded by this
     private Instant startedAt; // guarded by this
     private boolean supervised = true; // guarded by this
+    private int metricsPort; // guarded by this
     private Thread supervisor;
 
     ChildService(String name, String command, Map<String, String> env, Path logs, List<String> jvmOptions,
@@ -102,6 +104,36 @@ final class ChildService implements AutoCloseable {
         return name;
     }
 
+    /** A Prometheus scrape of the running process, or empty when it is not running or does not answer. */
+    java.util.Optional<String> scrapeMetrics(java.net.http.HttpClient http) {
+        int port;
+        synchronized (this) {
+            if (process == null || !process.isAlive()) {
+                return java.util.Optional.empty();
+            }
+            port = metricsPort;
+        }
+        try {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? java.util.Optional.of(response.body()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for metrics", e);
+        }
+    }
+
     private void launch() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> commandLine = new ArrayList<>();
@@ -114,6 +146,11 @@ final class ChildService implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("PATROL_") || k.startsWith("KAFKA_")
                 || k.startsWith("AZURE_") || k.startsWith("ADO_") || k.startsWith("WEBHOOK_") || k.startsWith("RESPONSE_"));
         builder.environment().putAll(env);
+        // Its metrics on a fresh loopback port each run, so the suite can scrape the live process (secret scan).
+        metricsPort = freePort();
+        builder.environment().put("PATROL_METRICS_BIND_ADDRESS", "127.0.0.1");
+        builder.environment().put("PATROL_METRICS_" + command.toUpperCase(Locale.ROOT) + "_PORT",
+                Integer.toString(metricsPort));
         try {
             process = builder.start();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.patrol.deploy.faults;
 
+import dev.patrol.deploy.internal.SecretScan;
 import dev.patrol.kafka.embedded.EmbeddedKafkaBroker;
 import dev.patrol.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -61,6 +62,23 @@ public final class FaultSuite {
         }
     }
 
+    /**
+     * Known secrets every scenario runs with (the simulator's PAT, the webhook signing key, the HEC token of scenario
+     * 5's audit stream, a SASL password in {@code KAFKA_SASL_JAAS_CONFIG}); after each scenario its children's logs,
+     * its topics and a metrics scrape of each running child are searched for them ({@link #secretScan()}).
+     */
+    public static final String PAT = "faultspat3w8k1m6q9x2v5n7c0b4z8r1t6y3";
+    public static final String HEC_TOKEN = "faults-hec-7e2a9c41-secret-5d3b-b8f0-61c4e9a2d7b5";
+    public static final String WEBHOOK_KEY = "faults-whk-p6r2t9w4y7u1i3-signing-key-8o5";
+    public static final String SASL_PASSWORD = "faults-sasl-pw-m2n4b6v8c1x3";
+
+    /** The scan for those secrets: each as itself, in base64 at any alignment, and the Basic forms. */
+    public static SecretScan secretScan() {
+        return new SecretScan(
+                Map.of("PAT", PAT, "HEC token", HEC_TOKEN, "webhook key", WEBHOOK_KEY, "SASL password", SASL_PASSWORD),
+                Map.of("PAT Basic", ":" + PAT, "PAT Basic user", "patrol:" + PAT, "HEC Basic", "x:" + HEC_TOKEN));
+    }
+
     public static final List<String> NAMES = List.of("kill-9 of ingest, streams and alerts", "broker restart",
             "webhook receiver down", "ADO faults", "duplicated and reordered entries", "two streams instances, one killed");
 
@@ -113,7 +131,13 @@ public final class FaultSuite {
         long seed = options.seed() + n;
         int entries = n == 1 ? options.entries() : options.smallEntries();
         SimulatorConfig simulator = SimulatorConfig.defaults().withUsers(n == 1 ? Math.max(60, entries / 500) : 60)
-                .withHistory(Duration.ofDays(n == 1 ? 30 : 7)).withAuditEntries(entries);
+                .withHistory(Duration.ofDays(n == 1 ? 30 : 7)).withAuditEntries(entries).withPat(PAT);
+        var scan = secretScan();
+        List<String> hits = new ArrayList<>();
+        Run.Result result;
+        int scrapes;
+        String prefix;
+        Path logs;
         try (Run run = new Run(n, "scenario " + n + " " + NAMES.get(n - 1), simulator, broker.bootstrapServers(), work,
                 seed, this::progress)) {
             int extra = Math.max(5, Math.min(100, entries / 1_000));
@@ -134,8 +158,43 @@ public final class FaultSuite {
                 progress(run.name + ": " + facts);
             }
             run.awaitSettled(options.quiet(), options.settleTimeout());
-            return run.judge(facts);
+            result = run.judge(facts);
+            scrapes = run.scanMetrics(scan, hits);
+            prefix = run.prefix;
+            logs = run.dir;
         }
+        // The children are stopped: their logs are complete.
+        return secretScan(result, scan, hits, scrapes, prefix, logs);
+    }
+
+    /** Searches the scenario's child logs and topics (and the scrapes already made) for the known secrets. */
+    private Run.Result secretScan(Run.Result result, SecretScan scan, List<String> hits,
+                                  int scrapes, String prefix, Path logs) {
+        long lines = 0;
+        int files = 0;
+        long records = -1;
+        String failure = "";
+        try (Stream<Path> paths = Files.list(logs)) {
+            for (Path log : paths.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                files++;
+                List<String> text = Files.readAllLines(log, StandardCharsets.ISO_8859_1); // any byte is a character
+                for (int i = 0; i < text.size(); i++) {
+                    scan.find(log.getFileName() + ":" + (i + 1), text.get(i), hits);
+                }
+                lines += text.size();
+            }
+            records = scan.scanTopics(broker.bootstrapServers(), t -> t.startsWith(prefix), Duration.ofMinutes(5), hits);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failure = ", SCAN FAILED: " + e.getMessage();
+            hits.add("the scan did not finish: " + e.getMessage());
+        }
+        hits.stream().limit(20).forEach(h -> progress(result.name() + ": secret found: " + h));
+        return result.withSecretScan(hits.size(), "secret scan " + lines + " log lines in " + files + " files, "
+                + records + " records of " + prefix + "* topics, " + scrapes + " metrics scrapes (hits " + hits.size()
+                + ")" + failure);
     }
 
     // ---- scenarios ----
@@ -299,7 +358,7 @@ public final class FaultSuite {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             streamPort = socket.getLocalPort();
         }
-        String hecToken = "faults-hec-" + Long.toHexString(new Random(options.seed()).nextLong());
+        String hecToken = HEC_TOKEN;
         Map<String, String> env = new HashMap<>();
         env.put("PATROL_AUDIT_STREAM_ENABLED", "true");
         env.put("PATROL_AUDIT_STREAM_BIND_ADDRESS", "127.0.0.1");

@@ -33,7 +33,10 @@ public final class FaultsCommand {
             token revoked once (policy: revoke on PAT-OFFNET-01), no other. docs/RELIABILITY.md explains it.
 
             Prints progress on stderr; on stdout one line per scenario, then
-              faults: <n> scenarios, lost=<x>, duplicated=<y>, wrong_revocations=<z>
+              faults: <n> scenarios, lost=<x>, duplicated=<y>, wrong_revocations=<z>, secret_hits=<s>
+            Secret scan: every scenario runs with a known PAT, webhook signing key, HEC token (scenario 5's audit
+            stream) and SASL password; afterwards its child logs, every record of its topics and a metrics scrape
+            of each running child are searched for them and their base64 forms; secret_hits counts what was found.
 
             Options:
               --quick          Small and short (3,000 entries, 2 kills per service, 20 s outage): about 6 minutes.
@@ -47,7 +50,8 @@ public final class FaultsCommand {
               --work-dir DIR   Where the broker data, state and child logs go (default .patrol); logs are kept
                                in DIR/faults-<time>/scenario-<n>/, broker data and state are deleted at the end.
 
-            Exit status: 0 when lost, duplicated and wrong_revocations are all 0; 1 otherwise; 2 for bad usage.
+            Exit status: 0 when lost, duplicated, wrong_revocations and secret_hits are all 0; 1 otherwise; 2 for bad
+            usage.
             """;
 
     /** A usage mistake, with a one-line message. */
@@ -78,15 +82,17 @@ public final class FaultsCommand {
         int lost = 0;
         int duplicated = 0;
         int wrong = 0;
+        int secretHits = 0;
         for (Run.Result result : results) {
             out.println(result.line());
             lost += result.lost();
             duplicated += result.duplicated();
             wrong += result.wrongRevocations();
+            secretHits += result.secretHits();
         }
         out.println("faults: " + results.size() + " scenarios, lost=" + lost + ", duplicated=" + duplicated
-                + ", wrong_revocations=" + wrong);
-        return lost == 0 && duplicated == 0 && wrong == 0 ? 0 : 1;
+                + ", wrong_revocations=" + wrong + ", secret_hits=" + secretHits);
+        return lost == 0 && duplicated == 0 && wrong == 0 && secretHits == 0 ? 0 : 1;
     }
 
     static FaultSuite.Options parse(List<String> args) {

@@ -1,6 +1,7 @@
 package dev.patrol.deploy.faults;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patrol.deploy.internal.SecretScan;
 import dev.patrol.model.event.Finding;
 import dev.patrol.model.json.Json;
 import dev.patrol.model.topic.Topics;
@@ -74,10 +75,15 @@ final class Run implements AutoCloseable {
     }
 
     /** The judgement of one scenario. */
-    record Result(String name, int lost, int duplicated, int wrongRevocations, String detail) {
+    record Result(String name, int lost, int duplicated, int wrongRevocations, int secretHits, String detail) {
+        /** This result with the secret scan's hits and figures added. */
+        Result withSecretScan(int hits, String figures) {
+            return new Result(name, lost, duplicated, wrongRevocations, hits, detail + "; " + figures);
+        }
+
         String line() {
             return name + ": lost=" + lost + ", duplicated=" + duplicated + ", wrong_revocations=" + wrongRevocations
-                    + "; " + detail;
+                    + ", secret_hits=" + secretHits + "; " + detail;
         }
     }
 
@@ -200,7 +206,11 @@ final class Run implements AutoCloseable {
         env.put("PATROL_ADO_AUDIT_BASE_URL", simulator.baseUrl().toString());
         env.put("PATROL_ADO_VSSPS_BASE_URL", simulator.baseUrl().toString());
         env.put("PATROL_ADO_REQUEST_TIMEOUT", "3s");
-        env.put("ADO_PAT", SimulatorConfig.defaults().pat());
+        env.put("ADO_PAT", FaultSuite.PAT);
+        env.put("WEBHOOK_SIGNING_KEY", FaultSuite.WEBHOOK_KEY);
+        // A SASL login passed through as an operator would: unused on the PLAINTEXT broker, but on every client.
+        env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"patrol\" password=\"" + FaultSuite.SASL_PASSWORD + "\";");
         env.put("PATROL_INGEST_POLL_INTERVAL", "1s");
         env.put("PATROL_INGEST_BATCH_SIZE", "200");
         env.put("PATROL_INGEST_INVENTORY_INTERVAL", "20s");
@@ -247,6 +257,20 @@ final class Run implements AutoCloseable {
         ChildService child = new ChildService(childName, command, env, dir, jvm, progress).start();
         children.add(child);
         return child;
+    }
+
+    /** Scrapes the metrics of every child still running into the scan; returns how many answered. */
+    int scanMetrics(SecretScan scan, List<String> hits) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        int scrapes = 0;
+        for (ChildService child : children) {
+            var body = child.scrapeMetrics(http);
+            if (body.isPresent()) {
+                scan.find("metrics of " + child.name(), body.get(), hits);
+                scrapes++;
+            }
+        }
+        return scrapes;
     }
 
     /** Marks [from, to] as a window in which an at-least-once repeat is expected (the broker was down). */
@@ -482,7 +506,7 @@ final class Run implements AutoCloseable {
                 + ", wrong " + wrong + ")"
                 + (selfExits > 0 ? "; services exited on their own " + selfExits + "x" : "")
                 + "; " + Duration.between(started, Instant.now()).toSeconds() + " s";
-        return new Result(name, lost, duplicated, wrong, detail);
+        return new Result(name, lost, duplicated, wrong, 0, detail);
     }
 
     /** Where these finding ids are in the findings topic: {@code partition: offset, offset-offset; ...}. */
