@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.patrol.model.event.EnrichedAuditEvent;
 import dev.patrol.model.event.Finding;
 import dev.patrol.model.event.Severity;
-import dev.patrol.model.json.JsonSerde;
 import dev.patrol.streams.permissions.GitPermission;
 import dev.patrol.streams.permissions.GitSecurityToken;
 import dev.patrol.streams.rules.RuleSettings;
@@ -16,10 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * ADO-PERMGRANT-24: a permission change ({@code Security.ModifyPermission}, {@code Security.ModifyAccessControlLists})
@@ -61,17 +58,13 @@ public final class PermissionGrant implements Detection {
         List<Pattern> protectedBranches = rule.list("protectedBranches", List.of("main", "master", "release/*")).stream()
                 .map(PermissionGrant::glob).toList();
         Clock clock = inputs.clock();
-        return inputs.audit()
+        KStream<String, EnrichedAuditEvent> changes = inputs.audit()
                 .filter((id, enriched) -> ACTIONS.contains(enriched.event().actionId())
-                        && !rule.allowlist().allows(enriched.event().actor().userPrincipalName(),
-                        enriched.event().mechanism().authorizationId().orElse(null), enriched.network().ip()),
-                        Named.as(prefix() + "-permission-changes"))
+                        && !ActorRisk.allowlisted(rule, enriched), Named.as(prefix() + "-permission-changes"));
+        // Suppression is per actor: each actor's changes to one partition, as for the other posture rules.
+        return ActorRisk.byActor(changes, prefix())
                 .mapValues(enriched -> evaluate(rule, enriched, protectedBranches, clock), Named.as(prefix() + "-evaluate"))
-                .filter((id, finding) -> finding != null, Named.as(prefix() + "-findings-only"))
-                // Suppression is per actor: bring each actor's findings to one partition.
-                .selectKey((id, finding) -> "user:" + finding.subject().userId(), Named.as(prefix() + "-key-by-actor"))
-                .repartition(Repartitioned.<String, Finding>as(prefix() + "-by-actor")
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Finding.class)));
+                .filter((actor, finding) -> finding != null, Named.as(prefix() + "-findings-only"));
     }
 
     /** The finding for one permission change, or null when it is not in the Git namespace or grants nothing risky. */
@@ -111,9 +104,8 @@ public final class PermissionGrant implements Detection {
         if (risky.isEmpty() || (branchLevel && !protectedBranch)) {
             return null;
         }
-        boolean pat = event.mechanism().isPat();
-        boolean outside = enriched.network().networkClass().offNetwork();
-        Severity severity = pat || outside ? Findings.raise(rule.severity()) : rule.severity();
+        List<String> raisedBecause = ActorRisk.raiseReasons(enriched);
+        Severity severity = ActorRisk.severity(rule.severity(), raisedBecause);
         evidence.put("granted", String.join(", ", risky.stream().map(GitPermission::displayName).toList()))
                 .put("allowMask", decoded.source().equals("masks") ? Long.toString(decoded.allow()) : null)
                 .put("denyMask", decoded.source().equals("masks") ? Long.toString(decoded.deny()) : null)
@@ -123,14 +115,11 @@ public final class PermissionGrant implements Detection {
                         : Long.toString(GitPermission.unknownBits(decoded.allow())))
                 .put("scopeUndecoded", scope.isEmpty() ? (decoded.rawToken() == null ? "the entry's data has no Token"
                         : "the Token is not a repoV2 token PATrol can decode; shown raw") : null);
-        if (pat || outside) {
-            evidence.put("raisedBecause", (pat ? "done with a PAT" : "") + (pat && outside ? " and " : "")
-                    + (outside ? "done from outside the corporate network" : ""));
-        }
+        evidence.put("raisedBecause", raisedBecause.isEmpty() ? null : String.join("; ", raisedBecause));
         String where = scope.map(GitSecurityToken::describe).orElse("security token " + decoded.rawToken());
         String summary = actor + " granted " + String.join(", ", risky.stream().map(GitPermission::displayName).toList())
                 + to + " on " + where + (protectedBranch ? " (a protected branch)" : "")
-                + (pat ? ", with a PAT" : "") + (outside ? ", from outside the corporate network" : "");
+                + ActorRisk.suffix(raisedBecause);
         return Findings.of(rule, severity, event, Findings.actor(enriched), "user:" + event.actor().userId(), event.id(),
                 summary, evidence, clock.instant());
     }

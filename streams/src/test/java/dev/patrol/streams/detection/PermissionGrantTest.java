@@ -73,8 +73,8 @@ class PermissionGrantTest {
         assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> {
             assertThat(f.severity()).isEqualTo(Severity.HIGH);
             assertThat(f.summary()).contains("Manage permissions", "every Git repository of project " + PROJECT,
-                    "with a PAT, from outside the corporate network");
-            assertThat(f.evidence()).containsEntry("raisedBecause", "done with a PAT and done from outside the corporate network");
+                    ", done with a PAT and from outside the corporate network (public)");
+            assertThat(f.evidence()).containsEntry("raisedBecause", "done with a PAT; from outside the corporate network (public)");
         });
     }
 
