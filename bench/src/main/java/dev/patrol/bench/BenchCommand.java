@@ -29,6 +29,8 @@ public final class BenchCommand {
             (exactly-once) vs a pass-through Kafka Streams app over the same records; (5) finding-to-webhook delivery
             through the alerts service; (6) an inventory scan under the simulator's enforced rate limit vs the least
             time that limit allows; (7) the streams service's heap and RSS, alone in a JVM, with a large inventory.
+            ingest_ratio times ingest from its first page request to its last commit; its start-up (transactions and
+            state restored from Kafka, paid once per start) is reported apart as ingest_startup_s.
             Progress goes to stderr; the figures end stdout as key=value lines, then whether each target holds.
             On 2 cores the full run takes 10-15 minutes, --quick about 6. Needs about 3 GB of memory and writes its
             data under .patrol/bench-* (deleted afterwards).

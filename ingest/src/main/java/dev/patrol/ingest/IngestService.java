@@ -85,6 +85,14 @@ public final class IngestService implements AutoCloseable {
          * @param done       the backfill has caught up with now and the service is stopping
          */
         void onProgress(Instant windowEnd, long entries, double fraction, boolean done);
+
+        /**
+         * Called once, on the ingest thread, when start-up is over (transactions initialised, seen entry ids and the
+         * inventory restored from Kafka) and the first audit page is about to be requested: what follows is the
+         * steady-state path a running ingester repeats every poll, what came before is paid once per start.
+         */
+        default void onReadingStarted() {
+        }
     }
 
     private java.util.Optional<Instant> backfillFrom = java.util.Optional.empty();
@@ -187,6 +195,7 @@ public final class IngestService implements AutoCloseable {
             var scanner = new InventoryScanner(org, endpoints, client, clock, config.ingest().inventoryConcurrency(),
                     config.ingest().includeSshKeys());
 
+            backfillProgress.onReadingStarted();
             Instant nextInventory = Instant.MIN;
             String lastProblem = null;
             String lastInventoryProblem = null;

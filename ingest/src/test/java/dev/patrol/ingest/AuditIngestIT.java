@@ -146,6 +146,38 @@ class AuditIngestIT {
         }
     }
 
+    @Test
+    void shouldAnnounceTheFirstPageRequestOnceBeforeAnyCommitWhenBackfilling(TestKafka kafka) throws Exception {
+        try (var simulator = AdoSimulator.start(SimulatorConfig.defaults().withSeed(15))) {
+            var config = IngestConfigs.against(simulator, kafka.bootstrapServers(), "backfill.");
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long[] requestsAtReadingStarted = {-1};
+            var listener = new IngestService.BackfillProgress() {
+                @Override
+                public void onReadingStarted() {
+                    requestsAtReadingStarted[0] = simulator.requestCount();
+                    heard.add("reading");
+                }
+
+                @Override
+                public void onProgress(Instant windowEnd, long entries, double fraction, boolean done) {
+                    heard.add(done ? "done " + entries : "window");
+                }
+            };
+
+            try (var ingest = new IngestService(config, Clock.systemUTC())
+                    .backfill(Instant.now().minus(Duration.ofDays(1)), listener).start()) {
+                assertThat(ingest.awaitStop(Duration.ofSeconds(60))).isTrue();
+                assertThat(ingest.failure()).isNull();
+            }
+
+            assertThat(heard).first().isEqualTo("reading");
+            assertThat(heard).last().isEqualTo("done " + simulator.org().auditEntries().size());
+            assertThat(heard).filteredOn("reading"::equals).hasSize(1);
+            assertThat(requestsAtReadingStarted[0]).as("no page requested before start-up ended").isZero();
+        }
+    }
+
     private static List<String> keys(TestKafka kafka, String topic) {
         return CommittedRecords.read(kafka.bootstrapServers(), topic).stream()
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
