@@ -24,6 +24,7 @@ import dev.patrol.ingest.kafka.TopicReader;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
 import dev.patrol.model.config.PatrolConfig;
 import dev.patrol.model.event.AuditCheckpoint;
+import dev.patrol.model.event.OrgUser;
 import dev.patrol.model.event.PersonalAccessToken;
 import dev.patrol.model.topic.Owner;
 import dev.patrol.model.topic.TopicCreator;
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -163,14 +165,32 @@ public final class IngestService implements AutoCloseable {
         TransactionalPublisher streamPublisher = null;
         try (var publisher = new TransactionalPublisher(clientConfig, "patrol-ingest-" + org, prefix)) {
             publisher.bindMetrics(registry);
-            AuditCheckpoint checkpoint = backfillFrom
-                    .map(from -> new AuditCheckpoint(org, from.plus(config.ingest().overlap()), Map.of()))
-                    .orElseGet(() -> restoreCheckpoint(clientConfig, prefix, org));
             Duration remember = backfillFrom
                     .map(from -> Duration.between(from, clock.instant()).plusDays(1))
                     .filter(d -> d.compareTo(DEDUPE_WINDOW) > 0)
                     .orElse(DEDUPE_WINDOW);
-            SeenEntries seen = SeenEntries.restore(clientConfig, prefix + Topics.AUDIT.name(), remember, clock);
+            // The publisher's initTransactions has returned, so a previous instance's open transaction has committed
+            // or aborted and what these reads see is final. They are independent of each other (each its own
+            // consumer, topic and result), so they run side by side.
+            AuditCheckpoint checkpoint;
+            SeenEntries seen;
+            Map<String, PersonalAccessToken> knownTokens;
+            Map<String, OrgUser> knownUsers;
+            try (var reads = new StartupReads("patrol-ingest-" + org + "-restore")) {
+                Future<AuditCheckpoint> checkpointRead = reads.start(() -> backfillFrom
+                        .map(from -> new AuditCheckpoint(org, from.plus(config.ingest().overlap()), Map.of()))
+                        .orElseGet(() -> restoreCheckpoint(clientConfig, prefix, org)));
+                Future<SeenEntries> seenRead = reads.start(() ->
+                        SeenEntries.restore(clientConfig, prefix + Topics.AUDIT.name(), remember, clock));
+                Future<Map<String, PersonalAccessToken>> tokensRead = reads.start(() ->
+                        restoreTokens(clientConfig, prefix, org));
+                Future<Map<String, OrgUser>> usersRead = reads.start(() ->
+                        InventoryRestore.users(clientConfig, prefix, org));
+                checkpoint = StartupReads.await(checkpointRead);
+                seen = StartupReads.await(seenRead);
+                knownTokens = StartupReads.await(tokensRead);
+                knownUsers = StartupReads.await(usersRead);
+            }
             long backfilled = 0;
             if (config.auditStream().enabled()) {
                 // Its own transactional id: the receiver's threads must not share the poller's transactions.
@@ -181,8 +201,7 @@ public final class IngestService implements AutoCloseable {
                 LOG.info("audit stream receiver listening org={} url={} splunkHec={} eventGrid={}", org, receiver.baseUrl(),
                         config.auditStream().hecToken().isPresent(), config.auditStream().eventGridKey().isPresent());
             }
-            var inventory = new InventoryPublisher(org, restoreTokens(clientConfig, prefix, org),
-                    InventoryRestore.users(clientConfig, prefix, org));
+            var inventory = new InventoryPublisher(org, knownTokens, knownUsers);
             LOG.info("ingest started org={} resumeFrom={} knownTokens={} auditBaseUrl={} vsspsBaseUrl={}",
                     org, checkpoint.windowEnd(), inventory.knownTokens(), config.ado().auditBaseUrl(),
                     config.ado().vsspsBaseUrl());
