@@ -8,8 +8,6 @@ import dev.patrol.model.json.JsonSerde;
 import dev.patrol.streams.rules.RuleSettings;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -32,18 +30,24 @@ import org.apache.kafka.streams.state.Stores;
  * against the inventory's view of each used token; the owner is tried by display name and by principal name, since
  * the payload's {@code OwnerName} is not documented to be either. A token renamed after the leak escapes the match:
  * the finding says how it matched.
+ *
+ * <p>Discoveries are rare and uses are most of the log, so the discoveries travel, not the uses: each discovery is
+ * copied to every partition of {@code leaked-to-every-partition} (partitioned like {@code token-use-by-token}) and
+ * remembered in the task that holds the uses, which then look their token's names up locally. (The first version
+ * re-keyed every use by name, twice, one per owner name: a profile of the benchmark showed that repartition carrying
+ * more records than the audit log itself.)
  */
 public final class LeakedTokenUse implements Detection {
 
     public static final String RULE_ID = "PAT-LEAKED-12";
     static final String DISCOVERY = "Token.PatPublicDiscoveryEvent";
 
-    /** A discovery or a use, keyed by owner and token name. */
-    record Signal(boolean discovery, EnrichedAuditEvent event, TokenUse use, String tokenName, String ownerName) {
+    /** When a token name was first reported leaked, by which entry, under which owner and token name. */
+    record Leak(Instant discoveredAt, String entryId, String ownerName, String tokenName) {
     }
 
-    /** When a token name was first reported leaked. */
-    record Leak(Instant discoveredAt, String entryId) {
+    /** What reaches the detector: a copy of a discovery, or a use of a known token. */
+    private record Signal(Leak leak, TokenUse use) {
     }
 
     @Override
@@ -63,68 +67,73 @@ public final class LeakedTokenUse implements Detection {
                 Serdes.String(), JsonSerde.of(Leak.class)));
         Clock clock = inputs.clock();
 
-        KStream<String, Signal> discoveries = inputs.audit()
-                .filter((id, enriched) -> DISCOVERY.equals(enriched.event().actionId()), Named.as(prefix() + "-discoveries"))
-                .flatMap((id, enriched) -> {
-                    String tokenName = text(enriched.event().data(), "DisplayName");
-                    String ownerName = text(enriched.event().data(), "OwnerName");
-                    if (tokenName == null || ownerName == null) {
-                        return List.of();
-                    }
-                    var signal = new Signal(true, enriched, null, tokenName, ownerName);
-                    return List.of(KeyValue.pair(key(ownerName, tokenName), signal));
-                }, Named.as(prefix() + "-discovery-key"));
+        KStream<String, EnrichedAuditEvent> discoveries = inputs.audit()
+                .filter((id, enriched) -> DISCOVERY.equals(enriched.event().actionId())
+                        && text(enriched.event().data(), "DisplayName") != null
+                        && text(enriched.event().data(), "OwnerName") != null, Named.as(prefix() + "-discoveries"));
+        // Reported where it is read, once; the copies below only arm the use check.
+        KStream<String, Finding> discovered = discoveries.map(
+                (id, enriched) -> KeyValue.pair(leakKey(enriched), discovered(rule, enriched, clock)),
+                Named.as(prefix() + "-report-discovery"));
 
+        KStream<String, Signal> leaks = discoveries
+                .map((id, enriched) -> KeyValue.pair(leakKey(enriched), leak(enriched)), Named.as(prefix() + "-discovery-key"))
+                .repartition(Repartitioned.<String, Leak>as(prefix() + "-to-every-partition")
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Leak.class))
+                        .withStreamPartitioner(new EveryPartition<>()))
+                .mapValues(leak -> new Signal(leak, null), Named.as(prefix() + "-discovery-signal"));
         KStream<String, Signal> uses = inputs.tokenUses()
                 .filter((token, use) -> use.tokenKnown() && use.token().token().displayName() != null,
                         Named.as(prefix() + "-known-uses"))
-                .flatMap((token, use) -> {
-                    String tokenName = use.token().token().displayName();
-                    List<KeyValue<String, Signal>> keyed = new ArrayList<>();
-                    for (String owner : new String[] {use.token().owner().displayName(), use.token().owner().principalName()}) {
-                        if (owner != null) {
-                            keyed.add(KeyValue.pair(key(owner, tokenName), new Signal(false, null, use, tokenName, owner)));
-                        }
-                    }
-                    return keyed;
-                }, Named.as(prefix() + "-use-key"));
+                .mapValues(use -> new Signal(null, use), Named.as(prefix() + "-use-signal"));
 
-        return discoveries.merge(uses, Named.as(prefix() + "-merge-signals"))
-                .repartition(Repartitioned.<String, Signal>as(prefix() + "-by-name")
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Signal.class)))
+        KStream<String, Finding> usedAfterLeak = leaks.merge(uses, Named.as(prefix() + "-merge-signals"))
                 .processValues(() -> new FixedKeyProcessor<String, Signal, Finding>() {
                     private FixedKeyProcessorContext<String, Finding> context;
-                    private KeyValueStore<String, Leak> leaks;
+                    private KeyValueStore<String, Leak> leakStore;
 
                     @Override
                     public void init(FixedKeyProcessorContext<String, Finding> context) {
                         this.context = context;
-                        this.leaks = context.getStateStore(store);
+                        this.leakStore = context.getStateStore(store);
                     }
 
                     @Override
                     public void process(FixedKeyRecord<String, Signal> record) {
-                        Signal signal = record.value();
-                        if (signal.discovery()) {
-                            Instant at = signal.event().event().timestamp();
-                            Leak known = leaks.get(record.key());
-                            if (known == null || at.isBefore(known.discoveredAt())) {
-                                leaks.put(record.key(), new Leak(at, signal.event().event().id()));
+                        Leak discovery = record.value().leak();
+                        if (discovery != null) {
+                            Leak known = leakStore.get(record.key());
+                            if (known == null || discovery.discoveredAt().isBefore(known.discoveredAt())) {
+                                leakStore.put(record.key(), discovery);
                             }
-                            context.forward(record.withValue(discovered(rule, signal, clock)));
                             return;
                         }
-                        Leak leak = leaks.get(record.key());
-                        TokenUse use = signal.use();
-                        if (leak != null && use.event().timestamp().isAfter(leak.discoveredAt())
-                                && !rule.allowlist().allows(use.event().actor().userPrincipalName(),
-                                use.authorizationId(), use.use().network().ip())) {
-                            context.forward(record.withValue(usedAfterLeak(rule, signal, leak, clock)));
+                        TokenUse use = record.value().use();
+                        if (rule.allowlist().allows(use.event().actor().userPrincipalName(), use.authorizationId(),
+                                use.use().network().ip())) {
+                            return;
+                        }
+                        String tokenName = use.token().token().displayName();
+                        for (String owner : new String[] {use.token().owner().displayName(), use.token().owner().principalName()}) {
+                            Leak leak = owner == null ? null : leakStore.get(key(owner, tokenName));
+                            if (leak != null && use.event().timestamp().isAfter(leak.discoveredAt())) {
+                                // One finding per use, however many of its names match.
+                                context.forward(record.withValue(usedAfterLeak(rule, use, owner, leak, clock)));
+                                return;
+                            }
                         }
                     }
-                }, Named.as(prefix() + "-detect"), store)
-                .selectKey((name, finding) -> finding.subject().authorizationId() == null ? name
-                        : finding.subject().authorizationId(), Named.as(prefix() + "-key-by-token"));
+                }, Named.as(prefix() + "-detect"), store);
+        return discovered.merge(usedAfterLeak, Named.as(prefix() + "-merge-findings"));
+    }
+
+    private static String leakKey(EnrichedAuditEvent discovery) {
+        return key(text(discovery.event().data(), "OwnerName"), text(discovery.event().data(), "DisplayName"));
+    }
+
+    private static Leak leak(EnrichedAuditEvent discovery) {
+        var event = discovery.event();
+        return new Leak(event.timestamp(), event.id(), text(event.data(), "OwnerName"), text(event.data(), "DisplayName"));
     }
 
     static String key(String owner, String tokenName) {
@@ -142,24 +151,26 @@ public final class LeakedTokenUse implements Detection {
         return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }
 
-    private static Finding discovered(RuleSettings rule, Signal signal, Clock clock) {
-        var event = signal.event().event();
-        String summary = "ADO found PAT '" + signal.tokenName() + "' of " + signal.ownerName()
+    private static Finding discovered(RuleSettings rule, EnrichedAuditEvent discovery, Clock clock) {
+        var event = discovery.event();
+        String tokenName = text(event.data(), "DisplayName");
+        String ownerName = text(event.data(), "OwnerName");
+        String summary = "ADO found PAT '" + tokenName + "' of " + ownerName
                 + " in a public repository; anyone may have copied it";
         return Findings.of(rule, rule.severity(), event, new FindingSubject(null, null, null, null),
-                "leak:" + key(signal.ownerName(), signal.tokenName()), event.id(), summary,
-                new Evidence().put("tokenName", signal.tokenName()).put("owner", signal.ownerName())
+                "leak:" + key(ownerName, tokenName), event.id(), summary,
+                new Evidence().put("tokenName", tokenName).put("owner", ownerName)
                         .put("discovery", event.actionId()).put("discoveredAt", event.timestamp()), clock.instant());
     }
 
-    private static Finding usedAfterLeak(RuleSettings rule, Signal signal, Leak leak, Clock clock) {
-        TokenUse use = signal.use();
+    private static Finding usedAfterLeak(RuleSettings rule, TokenUse use, String ownerName, Leak leak, Clock clock) {
+        String tokenName = use.token().token().displayName();
         String summary = Findings.describeToken(use) + " of " + Findings.who(use) + ", found in a public repository at "
                 + leak.discoveredAt() + ", was used afterwards: " + use.event().actionId() + " from " + Findings.where(use);
         return Findings.of(rule, Findings.raise(rule.severity()), use.event(), Findings.subject(use),
                 use.authorizationId(), use.event().id(), summary,
                 Evidence.of(use).put("discoveredAt", leak.discoveredAt()).put("discoveryEntry", leak.entryId())
-                        .put("matchedBy", "owner '" + signal.ownerName() + "' and token name '" + signal.tokenName() + "'"),
+                        .put("matchedBy", "owner '" + ownerName + "' and token name '" + tokenName + "'"),
                 clock.instant());
     }
 }
