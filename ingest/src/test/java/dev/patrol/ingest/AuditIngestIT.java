@@ -101,7 +101,14 @@ class AuditIngestIT {
                 assertThat(d.stage()).isEqualTo("ingest-parse");
                 assertThat(d.reason()).startsWith("not a valid audit entry");
                 assertThat(new String(d.payload(), StandardCharsets.UTF_8)).contains(badId);
+                assertThat(dev.patrol.model.json.Json.mapper().readTree(d.payload())).as("the entry as sent")
+                        .isEqualTo(malformed);
             });
+            // The raw topic keeps it too, as sent, so a parser fix can replay it.
+            assertThat(CommittedRecords.read(kafka.bootstrapServers(), "dlq." + Topics.AUDIT_RAW.name()).stream()
+                    .filter(r -> badId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                    .map(r -> Topics.AUDIT_RAW.valueSerde().deserializer().deserialize("t", r.value()).entry()))
+                    .singleElement().isEqualTo(malformed);
         }
     }
 

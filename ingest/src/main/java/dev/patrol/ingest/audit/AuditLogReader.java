@@ -1,11 +1,8 @@
 package dev.patrol.ingest.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.patrol.ingest.ado.AdoApiException;
 import dev.patrol.ingest.ado.AdoEndpoints;
 import dev.patrol.ingest.ado.AdoHttpClient;
-import dev.patrol.model.ado.AuditLogQueryResult;
-import dev.patrol.model.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +12,8 @@ import java.util.Set;
 
 /**
  * Reads one time window of the audit log, following {@code continuationToken} while {@code hasMore} (ado-api.md
- * §1). Entries stay raw JSON: parsing is the caller's, one entry at a time, so one bad entry never costs a page.
+ * §1). Entries stay raw JSON, the bytes ADO sent ({@link AuditLogPage}): parsing is the caller's, one entry at a time,
+ * so one bad entry never costs a page.
  *
  * <p>A window is read whole or not at all: a page that is not JSON (truncated, an HTML page), a continuation token
  * that comes back a second time (the server would loop), {@code hasMore} without a token, or more than
@@ -38,16 +36,16 @@ public final class AuditLogReader {
     }
 
     /** Every entry ADO returns for {@code [start, end)}, in the order served. */
-    public List<JsonNode> read(Instant start, Instant end) throws InterruptedException {
-        List<JsonNode> entries = new ArrayList<>();
+    public List<PageEntry> read(Instant start, Instant end) throws InterruptedException {
+        List<PageEntry> entries = new ArrayList<>();
         Set<String> tokensSeen = new HashSet<>();
         String continuation = null;
         int pages = 0;
         while (true) {
             byte[] body = client.get(endpoints.auditLog(start, end, batchSize, continuation), "audit log").body();
-            AuditLogQueryResult page;
+            AuditLogPage page;
             try {
-                page = Json.mapper().readValue(body, AuditLogQueryResult.class);
+                page = AuditLogPage.parse(body);
             } catch (IOException e) {
                 // A page that is not JSON (truncated, an HTML error page) is transient: fail the window, retry it.
                 throw new AdoApiException("audit log: page " + (pages + 1) + " of window " + start + ".." + end
@@ -58,7 +56,7 @@ public final class AuditLogReader {
                         + " is empty; the window will be retried", -1);
             }
             pages++;
-            entries.addAll(page.decoratedAuditLogEntries());
+            entries.addAll(page.entries());
             if (!page.hasMore()) {
                 return entries;
             }

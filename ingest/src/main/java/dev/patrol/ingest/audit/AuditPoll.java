@@ -1,13 +1,12 @@
 package dev.patrol.ingest.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.patrol.ingest.dedupe.SeenEntries;
 import dev.patrol.ingest.kafka.TransactionalPublisher;
 import dev.patrol.model.ado.AdoAuditEntry;
 import dev.patrol.model.event.AuditCheckpoint;
 import dev.patrol.model.event.AuditSource;
 import dev.patrol.model.event.DeadLetter;
-import dev.patrol.model.event.RawAuditEntry;
 import dev.patrol.model.event.ReceivedAuditEntry;
 import dev.patrol.model.json.Json;
 import dev.patrol.model.topic.Topics;
@@ -28,6 +27,8 @@ public final class AuditPoll {
     private static final Logger LOG = LoggerFactory.getLogger(AuditPoll.class);
     static final String STAGE_PARSE = "ingest-parse";
     static final String SOURCE = "ado:_apis/audit/auditlog";
+    /** Reads an entry straight from the page's bytes, as the shared mapper would. */
+    private static final ObjectReader ENTRY_READER = Json.mapper().readerFor(AdoAuditEntry.class);
 
     private final String organization;
     private final AuditLogReader reader;
@@ -93,14 +94,15 @@ public final class AuditPoll {
     }
 
     private void publish(TransactionalPublisher publisher, AuditWindowPlanner.Window window,
-                         java.util.List<JsonNode> entries, Map<String, Instant> recent, int[] counts,
+                         java.util.List<PageEntry> entries, Map<String, Instant> recent, int[] counts,
                          Instant receivedAt, java.util.List<String> claimed, Instant[] newest) throws InterruptedException {
+        var rawValues = new RawEntryValues(organization, AuditSource.POLL, receivedAt);
         publisher.inTransaction(sender -> {
-            for (JsonNode node : entries) {
-                String id = node.path("id").isTextual() ? node.get("id").asText() : null;
+            for (PageEntry entry : entries) {
+                String id = entry.id();
                 if (id == null || id.isBlank()) {
                     sender.send(Topics.DEAD_LETTERS, organization + ":" + window.start(),
-                            deadLetter("entry has no id", "MissingId", node, receivedAt), receivedAt);
+                            deadLetter("entry has no id", "MissingId", entry, receivedAt), receivedAt);
                     counts[2]++;
                     continue;
                 }
@@ -112,7 +114,7 @@ public final class AuditPoll {
                 String failure = null;
                 String failureClass = null;
                 try {
-                    parsed = Json.mapper().treeToValue(node, AdoAuditEntry.class);
+                    parsed = entry.read(ENTRY_READER);
                 } catch (Exception e) {
                     failure = "not a valid audit entry: " + rootMessage(e);
                     failureClass = e.getClass().getSimpleName();
@@ -124,8 +126,9 @@ public final class AuditPoll {
                     continue;
                 }
                 claimed.add(id);
-                // The raw topic keeps every entry with an id, parsable or not, so a parser fix can replay it.
-                sender.send(Topics.AUDIT_RAW, id, new RawAuditEntry(organization, AuditSource.POLL, receivedAt, node), eventTime);
+                // The raw topic keeps every entry with an id, parsable or not, so a parser fix can replay it; its
+                // bytes as ADO sent them (a RawAuditEntry as the topic's serde reads it).
+                sender.sendSerialized(Topics.AUDIT_RAW, id, rawValues.of(entry), eventTime);
                 if (parsed != null) {
                     sender.send(Topics.AUDIT, id, new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed), eventTime);
                     counts[0]++;
@@ -134,7 +137,7 @@ public final class AuditPoll {
                         newest[0] = eventTime;
                     }
                 } else {
-                    sender.send(Topics.DEAD_LETTERS, id, deadLetter(failure, failureClass, node, receivedAt), receivedAt);
+                    sender.send(Topics.DEAD_LETTERS, id, deadLetter(failure, failureClass, entry, receivedAt), receivedAt);
                     counts[2]++;
                     LOG.warn("audit entry sent to dead-letter topic org={} entryId={} error={}", organization, id, failureClass);
                 }
@@ -147,14 +150,8 @@ public final class AuditPoll {
         });
     }
 
-    private static DeadLetter deadLetter(String reason, String errorClass, JsonNode node, Instant at) {
-        byte[] payload;
-        try {
-            payload = Json.mapper().writeValueAsBytes(node);
-        } catch (Exception e) {
-            payload = node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
-        return new DeadLetter(SOURCE, -1, -1, STAGE_PARSE, reason, errorClass, payload, at);
+    private static DeadLetter deadLetter(String reason, String errorClass, PageEntry entry, Instant at) {
+        return new DeadLetter(SOURCE, -1, -1, STAGE_PARSE, reason, errorClass, entry.json(), at);
     }
 
     private static String rootMessage(Throwable e) {

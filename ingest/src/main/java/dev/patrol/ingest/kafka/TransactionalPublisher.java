@@ -56,6 +56,16 @@ public final class TransactionalPublisher implements AutoCloseable {
             byte[] v = value == null ? null : topic.valueSerde().serializer().serialize(name, value);
             producer.send(new ProducerRecord<>(name, null, timestamp.toEpochMilli(), k, v));
         }
+
+        /**
+         * Sends a value that is already in {@code topic}'s wire format, what its value serde would write (the raw
+         * audit topic's entries are the bytes ADO sent); the key goes through the key serde as in {@link #send}.
+         */
+        public <K, V> void sendSerialized(Topic<K, V> topic, K key, byte[] value, Instant timestamp) {
+            String name = topicPrefix + topic.name();
+            byte[] k = topic.keySerde().serializer().serialize(name, key);
+            producer.send(new ProducerRecord<>(name, null, timestamp.toEpochMilli(), k, value));
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.patrol.ingest.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.patrol.ingest.ado.AdoApiException;
 import dev.patrol.ingest.ado.AdoCredential;
 import dev.patrol.ingest.ado.AdoEndpoints;
@@ -11,6 +10,7 @@ import dev.patrol.ingest.ado.AdoHttpClient;
 import dev.patrol.ingest.ado.ManualClock;
 import dev.patrol.ingest.ado.RetryPolicy;
 import dev.patrol.model.Secret;
+import dev.patrol.model.json.Json;
 import dev.patrol.simulator.AdoSimulator;
 import dev.patrol.simulator.SimulatorConfig;
 import java.time.Duration;
@@ -46,19 +46,22 @@ class AuditLogReaderTest {
         simulator.close();
     }
 
-    private List<JsonNode> readLastDay() throws InterruptedException {
+    private List<PageEntry> readLastDay() throws InterruptedException {
         return reader.read(clock.instant().minus(Duration.ofDays(1)), clock.instant());
     }
 
     @Test
     void shouldReadEveryEntryOnceWhenFollowingPages() throws Exception {
         // when
-        List<JsonNode> entries = readLastDay();
+        List<PageEntry> entries = readLastDay();
 
         // then
-        assertThat(entries).extracting(e -> e.get("id").asText()).doesNotHaveDuplicates()
+        assertThat(entries).extracting(PageEntry::id).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(simulator.org().auditEntries().stream()
                         .map(e -> e.get("id").asText()).toList());
+        assertThat(entries).extracting(e -> Json.mapper().readTree(e.json()))
+                .as("each entry's bytes are the JSON the simulator holds for it")
+                .containsExactlyInAnyOrderElementsOf(simulator.org().auditEntries());
         assertThat(simulator.requestCount()).isEqualTo(4);
     }
 
@@ -104,7 +107,7 @@ class AuditLogReaderTest {
         assertThatThrownBy(this::readLastDay).isInstanceOf(AdoApiException.class);
 
         // when
-        List<JsonNode> entries = readLastDay();
+        List<PageEntry> entries = readLastDay();
 
         // then
         assertThat(entries).hasSize(simulator.org().auditEntries().size());
