@@ -71,19 +71,39 @@ public final class AuditPoll {
         return checkpoint;
     }
 
+    /**
+     * An entry of the window, parsed and serialised while the reader fetches the next page; what to write is decided
+     * in the transaction, as before. {@code id} null: no usable id ({@code deadLetter} says so); {@code known}: in
+     * the checkpoint's recent ids, a duplicate, so not parsed; else {@code rawValue} and either {@code auditValue}
+     * (parsed, with its {@code eventTime}) or {@code deadLetter}.
+     */
+    private record Prepared(String id, boolean known, Instant receivedAt, Instant eventTime, byte[] rawValue,
+                            byte[] auditValue, DeadLetter deadLetter) {
+    }
+
     /** Reads the next window and publishes it; the checkpoint moves only if the transaction commits. */
     public Result pollOnce(TransactionalPublisher publisher) throws InterruptedException {
         Instant now = clock.instant();
         AuditWindowPlanner.Window window = planner.next(checkpoint.windowEnd(), now);
-        var entries = reader.read(window.start(), window.end());
+        Map<String, Instant> known = checkpoint.recentIds();
+        java.util.List<Prepared> entries = new java.util.ArrayList<>();
+        // Nothing is sent before the whole window is read: the transaction still holds exactly one window, read whole,
+        // and stays as short as before. What overlaps the next page's request is each page's parsing and serialising.
+        reader.read(window.start(), window.end(), page -> {
+            Instant receivedAt = clock.instant();
+            var rawValues = new RawEntryValues(organization, AuditSource.POLL, receivedAt);
+            for (PageEntry entry : page.entries()) {
+                entries.add(prepare(entry, known, receivedAt, rawValues));
+            }
+        });
 
-        Map<String, Instant> recent = new HashMap<>(checkpoint.recentIds());
+        Map<String, Instant> recent = new HashMap<>(known);
         int[] counts = new int[3]; // produced, duplicates, dead letters
         Instant receivedAt = clock.instant();
         java.util.List<String> claimed = new java.util.ArrayList<>();
         Instant[] newest = new Instant[1];
         try {
-            publish(publisher, window, entries, recent, counts, receivedAt, claimed, newest);
+            publish(publisher, window, entries, recent, counts, claimed, newest);
         } catch (InterruptedException | RuntimeException e) {
             seen.release(claimed); // not stored after all: the next read of this window must store them
             throw e;
@@ -93,33 +113,44 @@ public final class AuditPoll {
         return new Result(window, entries.size(), counts[0], counts[1], counts[2], newest[0]);
     }
 
+    private Prepared prepare(PageEntry entry, Map<String, Instant> known, Instant receivedAt, RawEntryValues rawValues) {
+        String id = entry.id();
+        if (id == null || id.isBlank()) {
+            return new Prepared(null, false, receivedAt, receivedAt, null, null,
+                    deadLetter("entry has no id", "MissingId", entry, receivedAt));
+        }
+        if (known.containsKey(id)) {
+            return new Prepared(id, true, receivedAt, receivedAt, null, null, null);
+        }
+        AdoAuditEntry parsed;
+        try {
+            parsed = entry.read(ENTRY_READER);
+        } catch (Exception e) {
+            return new Prepared(id, false, receivedAt, receivedAt, rawValues.of(entry), null,
+                    deadLetter("not a valid audit entry: " + rootMessage(e), e.getClass().getSimpleName(), entry, receivedAt));
+        }
+        byte[] auditValue = Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(),
+                new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed));
+        return new Prepared(id, false, receivedAt, parsed.timestamp(), rawValues.of(entry), auditValue, null);
+    }
+
     private void publish(TransactionalPublisher publisher, AuditWindowPlanner.Window window,
-                         java.util.List<PageEntry> entries, Map<String, Instant> recent, int[] counts,
-                         Instant receivedAt, java.util.List<String> claimed, Instant[] newest) throws InterruptedException {
-        var rawValues = new RawEntryValues(organization, AuditSource.POLL, receivedAt);
+                         java.util.List<Prepared> entries, Map<String, Instant> recent, int[] counts,
+                         java.util.List<String> claimed, Instant[] newest) throws InterruptedException {
         publisher.inTransaction(sender -> {
-            for (PageEntry entry : entries) {
+            for (Prepared entry : entries) {
                 String id = entry.id();
-                if (id == null || id.isBlank()) {
-                    sender.send(Topics.DEAD_LETTERS, organization + ":" + window.start(),
-                            deadLetter("entry has no id", "MissingId", entry, receivedAt), receivedAt);
+                if (id == null) {
+                    sender.send(Topics.DEAD_LETTERS, organization + ":" + window.start(), entry.deadLetter(),
+                            entry.receivedAt());
                     counts[2]++;
                     continue;
                 }
-                if (recent.containsKey(id)) {
+                if (entry.known() || recent.containsKey(id)) {
                     counts[1]++;
                     continue;
                 }
-                AdoAuditEntry parsed = null;
-                String failure = null;
-                String failureClass = null;
-                try {
-                    parsed = entry.read(ENTRY_READER);
-                } catch (Exception e) {
-                    failure = "not a valid audit entry: " + rootMessage(e);
-                    failureClass = e.getClass().getSimpleName();
-                }
-                Instant eventTime = parsed != null ? parsed.timestamp() : receivedAt;
+                Instant eventTime = entry.eventTime();
                 recent.put(id, eventTime);
                 if (!seen.claim(id, eventTime)) {
                     counts[1]++; // stored already, by the audit stream
@@ -128,18 +159,19 @@ public final class AuditPoll {
                 claimed.add(id);
                 // The raw topic keeps every entry with an id, parsable or not, so a parser fix can replay it; its
                 // bytes as ADO sent them (a RawAuditEntry as the topic's serde reads it).
-                sender.sendSerialized(Topics.AUDIT_RAW, id, rawValues.of(entry), eventTime);
-                if (parsed != null) {
-                    sender.send(Topics.AUDIT, id, new ReceivedAuditEntry(organization, AuditSource.POLL, receivedAt, parsed), eventTime);
+                sender.sendSerialized(Topics.AUDIT_RAW, id, entry.rawValue(), eventTime);
+                if (entry.auditValue() != null) {
+                    sender.sendSerialized(Topics.AUDIT, id, entry.auditValue(), eventTime);
                     counts[0]++;
-                    availabilityDelay.accept(java.time.Duration.between(eventTime, receivedAt));
+                    availabilityDelay.accept(java.time.Duration.between(eventTime, entry.receivedAt()));
                     if (newest[0] == null || eventTime.isAfter(newest[0])) {
                         newest[0] = eventTime;
                     }
                 } else {
-                    sender.send(Topics.DEAD_LETTERS, id, deadLetter(failure, failureClass, entry, receivedAt), receivedAt);
+                    sender.send(Topics.DEAD_LETTERS, id, entry.deadLetter(), entry.receivedAt());
                     counts[2]++;
-                    LOG.warn("audit entry sent to dead-letter topic org={} entryId={} error={}", organization, id, failureClass);
+                    LOG.warn("audit entry sent to dead-letter topic org={} entryId={} error={}", organization, id,
+                            entry.deadLetter().errorClass());
                 }
             }
             // Only ids that the next window will read again need remembering.

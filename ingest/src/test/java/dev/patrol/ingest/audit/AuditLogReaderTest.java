@@ -2,6 +2,7 @@ package dev.patrol.ingest.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.patrol.ingest.ado.AdoApiException;
 import dev.patrol.ingest.ado.AdoCredential;
@@ -63,6 +64,36 @@ class AuditLogReaderTest {
                 .as("each entry's bytes are the JSON the simulator holds for it")
                 .containsExactlyInAnyOrderElementsOf(simulator.org().auditEntries());
         assertThat(simulator.requestCount()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldRequestTheNextPageWhileThePageBeforeItIsHandled() throws Exception {
+        // given: a handler that waits, for each page with more to come, until the next page has been asked for
+        List<Long> requestsWhenHandled = new java.util.ArrayList<>();
+
+        // when
+        reader.read(clock.instant().minus(Duration.ofDays(1)), clock.instant(), page -> {
+            long nextRequest = requestsWhenHandled.size() + 2L;
+            if (page.hasMore()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> simulator.requestCount() >= nextRequest);
+            }
+            requestsWhenHandled.add(simulator.requestCount());
+        });
+
+        // then: page n was handled after request n + 1 was made, and no page was asked for twice
+        assertThat(requestsWhenHandled).containsExactly(2L, 3L, 4L, 4L);
+    }
+
+    @Test
+    void shouldStopReadingWhenTheHandlerFails() {
+        // when
+        assertThatThrownBy(() -> reader.read(clock.instant().minus(Duration.ofDays(1)), clock.instant(), page -> {
+            throw new IllegalStateException("handler failed");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("handler failed");
+
+        // then: at most the page asked for ahead of the failed one, nothing after it
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> simulator.requestCount() <= 2);
     }
 
     @Test
