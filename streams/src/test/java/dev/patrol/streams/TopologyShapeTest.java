@@ -6,10 +6,14 @@ import dev.patrol.model.event.NetworkClass;
 import dev.patrol.model.event.NetworkContext;
 import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,5 +56,28 @@ class TopologyShapeTest {
                 "svcconn-by-connection-repartition", "tamper-by-user-repartition", "token-use-by-token-repartition",
                 "travel-by-owner-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
+    /**
+     * A task reads one partition of every topic of its sub-topology, and Kafka Streams spends time on every empty one
+     * each time it picks a record; a merge across branches (e.g. of all findings before one sink) silently joins
+     * sub-topologies. Only the token uses' sub-topology reads several topics, each for a reason.
+     */
+    @Test
+    void shouldReadSeveralTopicsOnlyWhereTokenUsesMeetTheInventory() {
+        TopologyDescription description = DetectionTopology.build(new DetectionTopology.Settings(
+                ip -> new NetworkContext(null, NetworkClass.MISSING, null, null, null, null, null, null, null, null),
+                RuleBook.load(Optional.empty()), "", Clock.systemUTC())).describe();
+
+        List<Set<String>> multiTopic = description.subtopologies().stream()
+                .map(sub -> sub.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
+                        .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                        .collect(Collectors.toCollection(TreeSet::new)))
+                .filter(topics -> topics.size() > 1)
+                .collect(Collectors.toList());
+
+        assertThat(multiTopic).containsExactly(new TreeSet<>(Set.of("token-use-by-token-repartition", "patrol.tokens",
+                "leaked-to-every-partition-repartition", "patrol.tokens.lifecycle", "sensitive-by-user-repartition")));
+        assertThat(description.subtopologies()).hasSizeGreaterThan(10);
     }
 }

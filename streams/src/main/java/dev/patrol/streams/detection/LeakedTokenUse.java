@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -33,7 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Discoveries are rare and uses are most of the log, so the discoveries travel, not the uses: each discovery is
  * copied to every partition of {@code leaked-to-every-partition} (partitioned like {@code token-use-by-token}) and
- * remembered in the task that holds the uses, which then look their token's names up locally. (The first version
+ * remembered in the task that holds the uses, which then look their token's names up locally; the copy on partition
+ * 0 is reported. (The first version
  * re-keyed every use by name, twice, one per owner name: a profile of the benchmark showed that repartition carrying
  * more records than the audit log itself.)
  */
@@ -47,7 +47,7 @@ public final class LeakedTokenUse implements Detection {
     }
 
     /** What reaches the detector: a copy of a discovery, or a use of a known token. */
-    private record Signal(Leak leak, TokenUse use) {
+    private record Signal(EnrichedAuditEvent discovery, TokenUse use) {
     }
 
     @Override
@@ -67,27 +67,23 @@ public final class LeakedTokenUse implements Detection {
                 Serdes.String(), JsonSerde.of(Leak.class)));
         Clock clock = inputs.clock();
 
-        KStream<String, EnrichedAuditEvent> discoveries = inputs.audit()
+        KStream<String, Signal> discoveries = inputs.audit()
                 .filter((id, enriched) -> DISCOVERY.equals(enriched.event().actionId())
                         && text(enriched.event().data(), "DisplayName") != null
-                        && text(enriched.event().data(), "OwnerName") != null, Named.as(prefix() + "-discoveries"));
-        // Reported where it is read, once; the copies below only arm the use check.
-        KStream<String, Finding> discovered = discoveries.map(
-                (id, enriched) -> KeyValue.pair(leakKey(enriched), discovered(rule, enriched, clock)),
-                Named.as(prefix() + "-report-discovery"));
-
-        KStream<String, Signal> leaks = discoveries
-                .map((id, enriched) -> KeyValue.pair(leakKey(enriched), leak(enriched)), Named.as(prefix() + "-discovery-key"))
-                .repartition(Repartitioned.<String, Leak>as(prefix() + "-to-every-partition")
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Leak.class))
+                        && text(enriched.event().data(), "OwnerName") != null, Named.as(prefix() + "-discoveries"))
+                .selectKey((id, enriched) -> leakKey(enriched), Named.as(prefix() + "-discovery-key"))
+                .repartition(Repartitioned.<String, EnrichedAuditEvent>as(prefix() + "-to-every-partition")
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(EnrichedAuditEvent.class))
                         .withStreamPartitioner(new EveryPartition<>()))
-                .mapValues(leak -> new Signal(leak, null), Named.as(prefix() + "-discovery-signal"));
+                .mapValues(enriched -> new Signal(enriched, null), Named.as(prefix() + "-discovery-signal"));
         KStream<String, Signal> uses = inputs.tokenUses()
                 .filter((token, use) -> use.tokenKnown() && use.token().token().displayName() != null,
                         Named.as(prefix() + "-known-uses"))
                 .mapValues(use -> new Signal(null, use), Named.as(prefix() + "-use-signal"));
 
-        KStream<String, Finding> usedAfterLeak = leaks.merge(uses, Named.as(prefix() + "-merge-signals"))
+        // One processor, so the findings leave from the token uses' sub-topology only: a merge with a stream read
+        // from the audit topic would join the two sub-topologies into one task reading every input.
+        return discoveries.merge(uses, Named.as(prefix() + "-merge-signals"))
                 .processValues(() -> new FixedKeyProcessor<String, Signal, Finding>() {
                     private FixedKeyProcessorContext<String, Finding> context;
                     private KeyValueStore<String, Leak> leakStore;
@@ -100,11 +96,17 @@ public final class LeakedTokenUse implements Detection {
 
                     @Override
                     public void process(FixedKeyRecord<String, Signal> record) {
-                        Leak discovery = record.value().leak();
+                        EnrichedAuditEvent discovery = record.value().discovery();
                         if (discovery != null) {
                             Leak known = leakStore.get(record.key());
-                            if (known == null || discovery.discoveredAt().isBefore(known.discoveredAt())) {
-                                leakStore.put(record.key(), discovery);
+                            Leak leak = leak(discovery);
+                            if (known == null || leak.discoveredAt().isBefore(known.discoveredAt())) {
+                                leakStore.put(record.key(), leak);
+                            }
+                            // Every partition holds a copy; the one on partition 0 reports the discovery, once.
+                            boolean reporter = context.recordMetadata().map(m -> m.partition() == 0).orElse(true);
+                            if (reporter) {
+                                context.forward(record.withValue(discovered(rule, discovery, clock)));
                             }
                             return;
                         }
@@ -124,7 +126,6 @@ public final class LeakedTokenUse implements Detection {
                         }
                     }
                 }, Named.as(prefix() + "-detect"), store);
-        return discovered.merge(usedAfterLeak, Named.as(prefix() + "-merge-findings"));
     }
 
     private static String leakKey(EnrichedAuditEvent discovery) {
