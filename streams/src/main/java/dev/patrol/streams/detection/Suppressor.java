@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  * Turns a storm into one alert: after a finding for a (rule, subject, network) the same triple is suppressed for
  * the rule's {@code suppressFor} window (event time), and the next finding after the window says how many were
  * suppressed in between ({@code suppressedSincePrevious}). The network part is the ASN when known, else the /24 (IPv4)
- * or /48 (IPv6), so a token hopping addresses inside one provider does not page anyone twice.
+ * or /48 (IPv6), so a token hopping addresses inside one provider does not page anyone twice. The subject is the token,
+ * else the user (principal name, else id); a finding with no subject and no address at all is never a repeat of
+ * another.
  */
 public final class Suppressor implements FixedKeyProcessorSupplier<String, Finding, Finding> {
 
@@ -47,8 +49,16 @@ public final class Suppressor implements FixedKeyProcessorSupplier<String, Findi
     }
 
     static String key(Finding finding) {
-        String subject = finding.subject().authorizationId() != null ? finding.subject().authorizationId()
-                : finding.subject().userPrincipalName() != null ? finding.subject().userPrincipalName() : "";
+        var about = finding.subject();
+        if (about.authorizationId() == null && about.userPrincipalName() == null && about.userId() == null
+                && about.ipAddress() == null) {
+            // Nothing to group repeats by (e.g. a leak discovery names a token only by its name): each finding is
+            // its own key, so only an update of the same finding meets its state.
+            return finding.ruleId() + "|finding:" + finding.id();
+        }
+        String subject = about.authorizationId() != null ? about.authorizationId()
+                : about.userPrincipalName() != null ? about.userPrincipalName()
+                : about.userId() != null ? "user:" + about.userId() : "";
         String network = finding.evidence().getOrDefault("asn", networkPrefix(finding.subject().ipAddress()));
         return finding.ruleId() + "|" + subject + "|" + network;
     }

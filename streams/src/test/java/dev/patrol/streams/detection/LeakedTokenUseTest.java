@@ -85,4 +85,14 @@ class LeakedTokenUseTest {
 
         assertThat(harness.findingsOf(RULE)).singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
     }
+
+    @Test
+    void shouldReportEveryDiscoveredTokenEvenWithinTheSuppressionWindow() {
+        // A discovery has no token, user or address to group repeats by: two leaks are two alerts, not a repeat.
+        discover("d6", "Deploy-Bot", "jane@contoso.example");
+        harness.use(entry("d7").mechanism("").from(null).action(LeakedTokenUse.DISCOVERY).at(T0.plusSeconds(60))
+                .by("Azure DevOps Service", "00000002-0000-8888-8000-000000000000").data(leak("nightly", "bob@contoso.example")));
+
+        assertThat(harness.findingsOf(RULE)).extracting(f -> f.sourceEventIds().get(0)).containsExactly("d6", "d7");
+    }
 }
