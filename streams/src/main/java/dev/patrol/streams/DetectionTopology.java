@@ -15,6 +15,7 @@ import dev.patrol.streams.detection.Detection;
 import dev.patrol.streams.detection.DetectionInputs;
 import dev.patrol.streams.detection.Detections;
 import dev.patrol.streams.detection.FindingObserver;
+import dev.patrol.streams.detection.Owners;
 import dev.patrol.streams.detection.Suppressor;
 import dev.patrol.streams.detection.TokenHygiene;
 import dev.patrol.streams.detection.TokenUse;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -133,7 +135,7 @@ public final class DetectionTopology {
                 Consumed.with(Topics.TOKEN_LIFECYCLE.keySerde(), Topics.TOKEN_LIFECYCLE.valueSerde())
                         .withName("lifecycle-source"));
         var inputs = new DetectionInputs(builder, audit, tokenUses, tokens, rules, settings.clock(), deadLetters::add,
-                checkpoints, lifecycle);
+                checkpoints, lifecycle, once(() -> Owners.byOwner(tokenUses)));
 
         // Each detection writes its findings with a sink of its own. Merging them into one stream before a single
         // sink would connect every branch into one sub-topology: one task per partition reading all ~17 input
@@ -163,6 +165,17 @@ public final class DetectionTopology {
                             .withName("deadletter-sink-" + i));
         }
         return builder.build();
+    }
+
+    /** {@code build}'s result, built on the first call and the same afterwards. */
+    private static <T> Supplier<T> once(Supplier<T> build) {
+        var built = new ArrayList<T>(1);
+        return () -> {
+            if (built.isEmpty()) {
+                built.add(build.get());
+            }
+            return built.get(0);
+        };
     }
 
     private static String nullToEmpty(String value) {

@@ -51,10 +51,11 @@ class TopologyShapeTest {
                 "postrevoke-suppress-store", "prbypass-history-store", "prbypass-suppress-store", "sensitive-suppress-store",
                 "svcconn-pipelines-store", "svcconn-suppress-store", "tamper-suppress-store", "tokens-store", "travel-position-store",
                 "travel-suppress-store", "useragent-client-store", "useragent-suppress-store", "users-global-store");
-        assertThat(repartitions).containsExactly("adminadd-by-user-repartition", "create-by-person-repartition", "leaked-to-every-partition-repartition", "multiident-by-source-repartition", "newasn-by-owner-repartition",
-                "newcountry-by-owner-repartition", "permgrant-by-user-repartition", "prbypass-by-user-repartition", "sensitive-by-user-repartition",
-                "svcconn-by-connection-repartition", "tamper-by-user-repartition", "token-use-by-token-repartition",
-                "travel-by-owner-repartition");
+        assertThat(repartitions).containsExactly("adminadd-by-user-repartition", "create-by-person-repartition",
+                "leaked-to-every-partition-repartition", "multiident-by-source-repartition",
+                "permgrant-by-user-repartition", "prbypass-by-user-repartition", "sensitive-by-user-repartition",
+                "svcconn-by-connection-repartition", "tamper-by-user-repartition", "token-use-by-owner-repartition",
+                "token-use-by-token-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }
 

@@ -8,6 +8,7 @@ import dev.patrol.model.event.TokenLifecycleEvent;
 import dev.patrol.streams.rules.RuleBook;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -24,10 +25,13 @@ import org.apache.kafka.streams.kstream.KTable;
  * @param deadLetters where a detection sends records it cannot evaluate
  * @param checkpoints the audit poller's checkpoints, keyed by organization (one partition): pipeline health
  * @param lifecycle   inventory changes found by ingest's scan diff, keyed by authorizationId
+ * @param tokenUsesByOwner the placed token uses re-keyed by owner ({@link Owners#byOwner}): built on first call, so
+ *                    the repartition exists only when a detection that needs it is enabled, and shared by all of them
  */
 public record DetectionInputs(StreamsBuilder builder, KStream<String, EnrichedAuditEvent> audit,
                               KStream<String, TokenUse> tokenUses, KTable<String, PersonalAccessToken> tokens,
                               RuleBook rules, Clock clock, Consumer<KStream<String, DeadLetter>> deadLetters,
                               KStream<String, AuditCheckpoint> checkpoints,
-                              KStream<String, TokenLifecycleEvent> lifecycle) {
+                              KStream<String, TokenLifecycleEvent> lifecycle,
+                              Supplier<KStream<String, TokenUse>> tokenUsesByOwner) {
 }

@@ -15,7 +15,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -84,11 +83,8 @@ abstract class FirstSeenNetwork implements Detection {
         inputs.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(OwnerState.class)));
         Clock clock = inputs.clock();
-        return inputs.tokenUses()
-                .filter((token, use) -> attribute(use) != null, Named.as(prefix() + "-with-attribute"))
-                .selectKey((token, use) -> Owners.of(use), Named.as(prefix() + "-key-by-owner"))
-                .repartition(Repartitioned.<String, TokenUse>as(prefix() + "-by-owner")
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(TokenUse.class)))
+        return inputs.tokenUsesByOwner().get()
+                .filter((owner, use) -> attribute(use) != null, Named.as(prefix() + "-with-attribute"))
                 .processValues(() -> new FixedKeyProcessor<String, TokenUse, Finding>() {
                     private FixedKeyProcessorContext<String, Finding> context;
                     private KeyValueStore<String, OwnerState> states;

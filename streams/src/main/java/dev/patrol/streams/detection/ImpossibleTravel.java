@@ -15,7 +15,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -69,11 +68,8 @@ public final class ImpossibleTravel implements Detection {
         inputs.builder().addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(Position.class)));
         Clock clock = inputs.clock();
-        return inputs.tokenUses()
-                .filter((token, use) -> use.use().network().hasLocation(), Named.as(prefix() + "-located-only"))
-                .selectKey((token, use) -> Owners.of(use), Named.as(prefix() + "-key-by-owner"))
-                .repartition(Repartitioned.<String, TokenUse>as(prefix() + "-by-owner")
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(TokenUse.class)))
+        return inputs.tokenUsesByOwner().get()
+                .filter((owner, use) -> use.use().network().hasLocation(), Named.as(prefix() + "-located-only"))
                 .processValues(() -> new FixedKeyProcessor<String, TokenUse, Finding>() {
                     private FixedKeyProcessorContext<String, Finding> context;
                     private KeyValueStore<String, Position> positions;
